@@ -1,0 +1,143 @@
+import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
+import type { CallSite } from '../shared/protocol.js'
+import { parse } from 'acorn'
+import { ancestor } from 'acorn-walk'
+import { digest } from '../shared/digest.js'
+import { canonicalCode } from './normalize.js'
+
+export const PACKAGE_NAME = 'vitest-fixture-cache'
+
+export interface FoundCallSite {
+  site: CallSite
+  call: CallExpression
+}
+
+/**
+ * Finds every `cached()` call in a module (plain JavaScript, after TypeScript is stripped)
+ * and reads what the source says about it: the fixture name and the factory's code.
+ */
+export function findCallSites(code: string, file: string): FoundCallSite[] {
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true })
+  const { functions, namespaces } = cachedBindings(program)
+  if (!functions.size && !namespaces.size) return []
+
+  const isCachedCallee = (callee: AnyNode): boolean =>
+    (callee.type === 'Identifier' && functions.has(callee.name))
+    || (callee.type === 'MemberExpression' && callee.object.type === 'Identifier'
+      && namespaces.has(callee.object.name) && !callee.computed
+      && callee.property.type === 'Identifier' && callee.property.name === 'cached')
+
+  const calls: Array<{ call: CallExpression, ancestors: Node[] }> = []
+  const keysByVariable = new Map<string, Set<string>>()
+  ancestor(program, {
+    CallExpression(node, _state, ancestors) {
+      if (isCachedCallee(node.callee)) calls.push({ call: node, ancestors: [...ancestors] })
+    },
+    Identifier(node, _state, ancestors) {
+      const key = fixtureKeyOf(ancestors)
+      if (key === undefined) return
+      const keys = keysByVariable.get(node.name) ?? new Set()
+      keys.add(key)
+      keysByVariable.set(node.name, keys)
+    },
+  })
+
+  return calls.map(({ call, ancestors }) => {
+    const factoryNode = resolveFactory(program, call.arguments[0])
+    const site: CallSite = {
+      name: fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable),
+      file,
+      line: call.loc?.start.line ?? 0,
+      factory: factoryNode && digest(canonicalCode(factoryNode)),
+      deps: factoryNode && destructuredNames(factoryNode),
+    }
+    return { site, call }
+  })
+}
+
+function cachedBindings(program: Program): { functions: Set<string>, namespaces: Set<string> } {
+  const functions = new Set<string>()
+  const namespaces = new Set<string>()
+  for (const statement of program.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== PACKAGE_NAME) continue
+    for (const specifier of statement.specifiers) {
+      if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name)
+      else if (specifier.type === 'ImportSpecifier' && importedName(specifier.imported) === 'cached')
+        functions.add(specifier.local.name)
+    }
+  }
+  return { functions, namespaces }
+}
+
+function importedName(node: Node): string | undefined {
+  if (node.type === 'Identifier') return (node as Identifier).name
+  return 'value' in node && typeof node.value === 'string' ? node.value : undefined
+}
+
+/**
+ * The fixture name an expression stands for, read from where it sits:
+ * `{ corpus: X }`, `{ corpus: [X, options] }`, `.extend('corpus', X)`, `.extend('corpus', options, X)`.
+ * `ancestors` ends with the expression itself.
+ */
+function fixtureKeyOf(ancestors: readonly Node[]): string | undefined {
+  const node = ancestors.at(-1) as AnyNode | undefined
+  let parent = ancestors.at(-2) as AnyNode | undefined
+  const grandparent = ancestors.at(-3) as AnyNode | undefined
+  if (!node || !parent) return undefined
+  let value: AnyNode = node
+  if (parent.type === 'ArrayExpression' && parent.elements[0] === node && grandparent) {
+    value = parent
+    parent = grandparent
+  }
+  if (parent.type === 'Property' && parent.value === value && !parent.computed)
+    return importedName(parent.key)
+  if (parent.type === 'CallExpression' && value === node) {
+    const { callee, arguments: args } = parent
+    const method = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier'
+      ? callee.property.name
+      : undefined
+    const first = args[0]
+    if ((method === 'extend' || method === 'override') && args.length >= 2 && args.at(-1) === node
+      && first?.type === 'Literal' && typeof first.value === 'string')
+      return first.value
+  }
+  return undefined
+}
+
+/** `const corpus = cached(...)` used once as a fixture: take the key it is used under. */
+function keyOfVariable(ancestors: readonly Node[], keysByVariable: Map<string, Set<string>>): string | undefined {
+  const parent = ancestors.at(-2) as AnyNode | undefined
+  if (parent?.type !== 'VariableDeclarator' || parent.id.type !== 'Identifier') return undefined
+  const keys = keysByVariable.get(parent.id.name)
+  return keys?.size === 1 ? [...keys][0] : undefined
+}
+
+/** The factory's own node: inline, or a function declared in the same module under that name. */
+function resolveFactory(program: Program, argument: Node | undefined): Node | undefined {
+  if (!argument) return undefined
+  if (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression') return argument
+  if (argument.type !== 'Identifier') return undefined
+  const name = (argument as Identifier).name
+  for (const statement of program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
+    if (declaration.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration
+    if (declaration.type === 'VariableDeclaration') {
+      for (const declarator of declaration.declarations) {
+        if (declarator.id.type === 'Identifier' && declarator.id.name === name && declarator.init
+          && (declarator.init.type === 'ArrowFunctionExpression' || declarator.init.type === 'FunctionExpression'))
+          return declarator.init
+      }
+    }
+  }
+  return undefined
+}
+
+/** Names destructured from the factory's first parameter: the fixtures it depends on. */
+function destructuredNames(factory: Node): string[] {
+  const node = factory as AnyNode
+  const first = 'params' in node ? node.params[0] : undefined
+  const pattern = first?.type === 'AssignmentPattern' ? first.left : first
+  if (pattern?.type !== 'ObjectPattern') return []
+  return pattern.properties.flatMap(property =>
+    property.type === 'Property' && !property.computed ? [importedName(property.key)].filter(name => name !== undefined) : [])
+}

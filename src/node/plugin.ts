@@ -1,0 +1,27 @@
+import type { Plugin } from 'vitest/config'
+import type { FixtureCacheOptions } from './config.js'
+import { relative, sep } from 'node:path'
+import { PROVIDE_KEY } from '../shared/protocol.js'
+import { resolveWorkerConfig } from './config.js'
+import { injectCallSites } from './inject-call-sites.js'
+
+/** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
+export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
+  let projectRoot = process.cwd()
+  return {
+    name: 'vitest-fixture-cache',
+    // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
+    enforce: 'post',
+    configResolved(config) {
+      projectRoot = config.root
+    },
+    transform(code, id) {
+      const file = id.split('?')[0] ?? id
+      if (file.includes('/node_modules/') || file.startsWith('\0')) return undefined
+      return injectCallSites(code, relative(projectRoot, file).split(sep).join('/'))
+    },
+    configureVitest({ project, vitest }) {
+      project.provide(PROVIDE_KEY, resolveWorkerConfig(options, vitest.config.root, process.env))
+    },
+  }
+}

@@ -1,0 +1,82 @@
+import { CachedFixtureError } from './errors.js'
+
+/** Key material: anything JSON can carry. */
+export type KeyValue = string | number | boolean | null | KeyValue[] | { [key: string]: KeyValue }
+
+export interface Serializer<V> {
+  serialize: (value: V) => Uint8Array | string
+  deserialize: (bytes: Buffer) => V
+}
+
+export interface CachedOptions<V = unknown, C = any> {
+  /** The fixture name; inferred from the `test.extend` key when omitted. */
+  name?: string
+  /** Extra key material: a JSON value, or a function of the fixture context returning one. */
+  key?: KeyValue | ((context: C) => KeyValue | Promise<KeyValue>)
+  /** Files (paths or globs, relative to the Vitest root) whose contents join the key. */
+  files?: string | string[]
+  /** Names of environment variables whose values join the key. */
+  env?: string | string[]
+  /** Passed on to Vitest. Default `'test'`. */
+  scope?: 'test' | 'file' | 'worker'
+  /** For values `node:v8` cannot carry faithfully. */
+  serializer?: Serializer<V>
+}
+
+export interface ValidatedOptions {
+  name?: string
+  key?: CachedOptions['key']
+  files: string[]
+  env: string[]
+  scope: 'test' | 'file' | 'worker'
+  serializer?: Serializer<unknown>
+}
+
+const KNOWN = new Set(['name', 'key', 'files', 'env', 'scope', 'serializer'])
+const SCOPES = new Set(['test', 'file', 'worker'])
+
+/** Checks `cached()` arguments where they are written, so a mistake fails at definition time. */
+export function validateOptions(factory: unknown, options: unknown, label: string): ValidatedOptions {
+  const fail = (problem: string): never => {
+    throw new CachedFixtureError(`cached() ${label}: ${problem}`)
+  }
+  if (typeof factory !== 'function') fail(`the first argument must be the factory function, got ${describe(factory)}`)
+  if (options === undefined) return { files: [], env: [], scope: 'test' }
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(`options must be an object, got ${describe(options)}`)
+  const given = options as Record<string, unknown>
+  for (const option of Object.keys(given)) {
+    if (!KNOWN.has(option)) fail(`unknown option "${option}"; known options are ${[...KNOWN].join(', ')}`)
+  }
+  const { name, key, files, env, scope, serializer } = given
+  if (name !== undefined && (typeof name !== 'string' || !name)) fail(`option "name" must be a non-empty string, got ${describe(name)}`)
+  if (scope !== undefined && !SCOPES.has(scope as string)) fail(`option "scope" must be 'test', 'file' or 'worker', got ${describe(scope)}`)
+  if (serializer !== undefined) {
+    const { serialize, deserialize } = (serializer ?? {}) as Record<string, unknown>
+    if (typeof serialize !== 'function' || typeof deserialize !== 'function')
+      fail('option "serializer" must be { serialize(value), deserialize(bytes) }')
+  }
+  return {
+    name: name as string | undefined,
+    key: key as CachedOptions['key'],
+    files: stringList(files, 'files', fail),
+    env: stringList(env, 'env', fail),
+    scope: (scope ?? 'test') as ValidatedOptions['scope'],
+    serializer: serializer as Serializer<unknown> | undefined,
+  }
+}
+
+function stringList(value: unknown, option: string, fail: (problem: string) => never): string[] {
+  if (value === undefined) return []
+  const list = Array.isArray(value) ? value : [value]
+  if (!list.every(item => typeof item === 'string' && item))
+    fail(`option "${option}" must be a string or an array of strings, got ${describe(value)}`)
+  return list as string[]
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'string') return JSON.stringify(value)
+  return `a ${typeof value}`
+}

@@ -1,0 +1,159 @@
+import type { KeyInput } from '../shared/key.js'
+import type { CallSite, WorkerConfig } from '../shared/protocol.js'
+import type { Slot } from '../store/paths.js'
+import type { FixtureDefinition } from './definition.js'
+import { digest } from '../shared/digest.js'
+import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
+import { FixtureStore } from '../store/fixture-store.js'
+import { decodeValue, encodeValue } from './codec.js'
+import { debug } from './debug.js'
+import { declaredInputs } from './declared-inputs.js'
+import { CachedFixtureError, warnOnce } from './errors.js'
+import { pluginMissing, workerConfig } from './worker-config.js'
+
+const stores = new Map<string, FixtureStore>()
+// Bytes per slot and key in this worker: a value is built or read at most once per run.
+const bytesInFlight = new Map<string, Promise<Buffer>>()
+// Which key each handed-out copy came from, so a downstream cached fixture can chain it.
+const keysOfValues = new WeakMap<object, string>()
+
+/** The value a test receives: its own copy, from the cache or from one build. */
+export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>): Promise<unknown> {
+  const config = workerConfig(definition.label)
+  const { site, name } = definition
+  if (!site || !name) throw pluginMissing(definition.label)
+  if (config.mode === 'off') return definition.factory(context)
+
+  const inputs = await fingerprint(definition, site, config, context)
+  const key = composeKey(inputs)
+  const slot: Slot = { name, file: site.file, node: process.version }
+  const flightKey = `${name}\0${site.file}\0${key}`
+  let bytes = bytesInFlight.get(flightKey)
+  if (!bytes) {
+    bytes = obtainBytes({ definition, name, config, slot, key, inputs, context })
+    bytesInFlight.set(flightKey, bytes)
+    bytes.catch(() => bytesInFlight.delete(flightKey))
+  }
+  const value = decodeValue(await bytes, definition.options.serializer)
+  if (typeof value === 'object' && value !== null) keysOfValues.set(value, key)
+  return value
+}
+
+async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<KeyInput[]> {
+  const inputs: KeyInput[] = [
+    { name: 'format', digest: String(FORMAT_VERSION) },
+    { name: 'node', digest: process.version },
+    // Without a digest from the plugin (the factory is imported), fall back to its source text.
+    { name: 'factory', digest: site.factory ?? digest(definition.factory.toString()) },
+  ]
+  for (const dependency of site.deps ?? []) {
+    const value = context[dependency]
+    const upstreamKey = typeof value === 'object' && value !== null ? keysOfValues.get(value) : undefined
+    if (upstreamKey) inputs.push({ name: `fixture ${dependency}`, digest: upstreamKey })
+  }
+  inputs.push(...await declaredInputs(definition.options, context, config.root, definition.label))
+  return inputs
+}
+
+interface Job {
+  definition: FixtureDefinition
+  name: string
+  config: WorkerConfig
+  slot: Slot
+  key: string
+  inputs: KeyInput[]
+  context: Record<string, unknown>
+}
+
+async function obtainBytes(job: Job): Promise<Buffer> {
+  const { config, name, slot, key } = job
+  const store = storeFor(config.dir)
+  const refresh = config.refresh === true || config.refresh.includes(name)
+  const rebuildAnyway = refresh || config.mode === 'verify'
+  if (!rebuildAnyway) {
+    const hit = readEntry(store, job, false)
+    if (hit) return hit
+  }
+  if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).bytes
+
+  let release: (() => Promise<void>) | undefined
+  try {
+    release = await store.lock(slot, key)
+  }
+  catch (error) {
+    warnOnce(`cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
+    return (await build(job, 'cache unavailable')).bytes
+  }
+  try {
+    // Another worker may have built it while this one waited for the lock.
+    const built = readEntry(store, job, rebuildAnyway)
+    if (built) return built
+    const stored = config.mode === 'verify' ? readEntry(store, job, false) : null
+    const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
+    const result = await build(job, reason)
+    if (stored && !stored.equals(result.bytes)) {
+      throw new CachedFixtureError(`FIXTURE_CACHE=verify: "${name}" built again differs from the stored value; its factory is not deterministic (Date.now(), Math.random(), unordered I/O?)`)
+    }
+    try {
+      await store.write(slot, {
+        name,
+        file: slot.file,
+        key,
+        node: slot.node,
+        inputs: job.inputs,
+        buildMs: Math.round(result.buildMs),
+        runId: config.runId,
+        createdAt: new Date().toISOString(),
+      }, result.bytes)
+    }
+    catch (error) {
+      warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); "${name}" is kept in memory for this run`)
+    }
+    return result.bytes
+  }
+  finally {
+    await release().catch(() => {})
+  }
+}
+
+/** A stored payload for this key, or null; with `thisRunOnly`, only one built during this run. */
+function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer | null {
+  try {
+    const entry = store.read(job.slot, job.key)
+    if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
+    debug(`${job.name}: reused (built in ${entry.header.buildMs} ms)`)
+    return entry.payload
+  }
+  catch (error) {
+    warnOnce(`${describeError(error)}`)
+    return null
+  }
+}
+
+function missReason(store: FixtureStore, job: Job): string {
+  try {
+    const previous = store.previous(job.slot, job.key)[0]
+    return previous ? explainChange(previous.inputs, job.inputs) : 'first build'
+  }
+  catch {
+    return 'first build'
+  }
+}
+
+async function build(job: Job, reason: string): Promise<{ bytes: Buffer, buildMs: number }> {
+  const started = performance.now()
+  const value = await job.definition.factory(job.context)
+  const buildMs = performance.now() - started
+  debug(`${job.name}: built in ${Math.round(buildMs)} ms (${reason})`)
+  return { bytes: encodeValue(value, job.name, job.definition.options.serializer), buildMs }
+}
+
+function storeFor(dir: string): FixtureStore {
+  let store = stores.get(dir)
+  if (!store) stores.set(dir, store = new FixtureStore(dir))
+  return store
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path'
+import { digest } from '../shared/digest.js'
+import { FORMAT_VERSION } from '../shared/key.js'
+
+/** A fixture as the store sees it: entries of one slot replace each other. */
+export interface Slot {
+  name: string
+  file: string
+  node: string
+}
+
+// The format version is in the folder name, so a new format never reads an old one.
+export const ENTRIES_DIR = `entries-v${FORMAT_VERSION}`
+
+/**
+ * A folder name that is safe whatever the fixture is called (`/`, `..`, NUL, unicode, 10 kB):
+ * a readable prefix for people plus a digest that makes it unique.
+ */
+export function slotFolder(slot: Slot): string {
+  const readable = slot.name.normalize('NFKC').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 40)
+  return `${readable}-${digest(slot.name, slot.file, slot.node).slice(0, 16)}`
+}
+
+export function slotDir(cacheDir: string, slot: Slot): string {
+  return join(cacheDir, ENTRIES_DIR, slotFolder(slot))
+}
+
+export function entryPath(cacheDir: string, slot: Slot, key: string): string {
+  return join(slotDir(cacheDir, slot), `${key}.entry`)
+}
