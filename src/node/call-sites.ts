@@ -17,7 +17,7 @@ export interface FoundCallSite {
  * and reads what the source says about it: the fixture name and the factory's code.
  */
 export function findCallSites(code: string, file: string): FoundCallSite[] {
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true })
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' })
   const { functions, namespaces } = cachedBindings(program)
   if (!functions.size && !namespaces.size) return []
 
@@ -47,7 +47,6 @@ export function findCallSites(code: string, file: string): FoundCallSite[] {
     const site: CallSite = {
       name: fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable),
       file,
-      line: call.loc?.start.line ?? 0,
       factory: factoryNode && digest(canonicalCode(factoryNode)),
       deps: factoryNode && destructuredNames(factoryNode),
     }

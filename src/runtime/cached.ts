@@ -32,7 +32,7 @@ export function cached<V, C = any>(
   options: CachedOptions<Awaited<V>, C> & { scope: 'file' | 'worker' },
 ): ScopedCachedFixture<Awaited<V>>
 export function cached(factory: unknown, options?: unknown, site?: CallSite): CachedFixture<unknown> | ScopedCachedFixture<unknown> {
-  const where = site ? ` (${site.file}:${site.line})` : ''
+  const where = site ? ` (${site.file})` : ''
   const given = (options as { name?: unknown } | undefined)?.name
   const label = `${typeof given === 'string' ? `"${given}"` : site?.name ? `"${site.name}"` : 'fixture'}${where}`
   const validated = validateOptions(factory, options, label)

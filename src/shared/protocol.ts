@@ -25,7 +25,6 @@ export interface CallSite {
   name?: string
   /** Module path relative to the project root, with forward slashes. */
   file: string
-  line: number
   /** Digest of the factory's normalized code; absent when the factory is defined elsewhere. */
   factory?: string
   /** Fixtures the factory destructures from its context. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import lockfile from 'proper-lockfile'
 import writeFileAtomic from 'write-file-atomic'
 import { decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
-import { ENTRIES_DIR, entryPath, slotDir } from './paths.js'
+import { ENTRIES_DIR, entryPath, slotDir, slotFolder } from './paths.js'
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
@@ -66,8 +66,10 @@ export class FixtureStore {
   /** Waits, without spinning, until no other process builds this entry; returns the release. */
   async lock(slot: Slot, key: string): Promise<() => Promise<void>> {
     this.ensureDir()
-    const path = entryPath(this.dir, slot, key)
-    mkdirSync(slotDir(this.dir, slot), { recursive: true, mode: 0o700 })
+    const locks = join(this.dir, 'locks')
+    mkdirSync(locks, { recursive: true, mode: 0o700 })
+    // proper-lockfile needs a path to lock; the lock itself is the `.lock` folder beside it.
+    const path = join(locks, `${slotFolder(slot)}-${key.slice(0, 32)}`)
     return lockfile.lock(path, { ...LOCK_OPTIONS, lockfilePath: `${path}.lock` })
   }
 

@@ -1,0 +1,117 @@
+import { expect, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+const RICH = `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+
+const test = base.extend({
+  rich: cached(async () => {
+    appendFileSync('builds.log', 'rich\\n')
+    const node: { name: string, self?: unknown } = { name: 'loop' }
+    node.self = node
+    return {
+      map: new Map<string, number[]>([['a', [1, 2]]]),
+      set: new Set(['x', 'y']),
+      date: new Date('2024-01-02T03:04:05.006Z'),
+      big: 12345678901234567890n,
+      bytes: new Uint8Array([1, 2, 255]),
+      floats: new Float64Array([0.5, -0]),
+      buffer: Buffer.from('hi'),
+      regexp: /a+b/gi,
+      nothing: undefined,
+      nan: Number.NaN,
+      node,
+    }
+  }),
+})
+
+test('values survive the cache', ({ rich }) => {
+  expect(rich.map).toBeInstanceOf(Map)
+  expect(rich.map.get('a')).toEqual([1, 2])
+  expect(rich.set).toEqual(new Set(['x', 'y']))
+  expect(rich.date).toBeInstanceOf(Date)
+  expect(rich.date.toISOString()).toBe('2024-01-02T03:04:05.006Z')
+  expect(rich.big).toBe(12345678901234567890n)
+  expect(rich.bytes).toBeInstanceOf(Uint8Array)
+  expect([...rich.bytes]).toEqual([1, 2, 255])
+  expect(rich.floats).toBeInstanceOf(Float64Array)
+  expect(Object.is(rich.floats[1], -0)).toBe(true)
+  expect(Buffer.isBuffer(rich.buffer)).toBe(true)
+  expect(rich.buffer.toString()).toBe('hi')
+  expect(rich.regexp.source).toBe('a+b')
+  expect(rich.regexp.flags).toBe('gi')
+  expect('nothing' in rich).toBe(true)
+  expect(rich.nan).toBeNaN()
+  expect(rich.node.self).toBe(rich.node)
+})
+`
+
+it('keeps Map, Set, Date, BigInt, typed arrays, Buffer and cycles equal on a miss and on a hit', async () => {
+  const project = Project.create({ 'test/rich.test.ts': RICH })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['rich'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('fails with the fixture name and the path when a value holds a function', async () => {
+  const project = Project.create({
+    'test/bad.test.ts': `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  corpus: cached(async () => ({ items: [0, 1, 2, { parse: (text: string) => text }] })),
+})
+test('uses corpus', ({ corpus }) => { expect(corpus).toBeDefined() })
+`,
+  })
+  const result = await project.run()
+  expect(result.code).toBe(1)
+  expect(result.output).toContain('corpus.items[3].parse is a function; give cached() a serializer or return plain data')
+  expect(project.cacheEntries()).toEqual([])
+})
+
+it('names a class instance that would come back as a plain object', async () => {
+  const project = Project.create({
+    'test/bad.test.ts': `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+class Tokenizer { split(text: string) { return text.split(' ') } }
+const test = base.extend({
+  tools: cached(async () => ({ byName: new Map([['words', new Tokenizer()]]) })),
+})
+test('uses tools', ({ tools }) => { expect(tools).toBeDefined() })
+`,
+  })
+  const result = await project.run()
+  expect(result.code).toBe(1)
+  expect(result.output).toContain('tools.byName.get("words") is an instance of Tokenizer, which would come back as a plain object')
+})
+
+it('stores values through a custom serializer', async () => {
+  const project = Project.create({
+    'test/custom.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y) } }
+const test = base.extend({
+  point: cached(async () => {
+    appendFileSync('builds.log', 'point\\n')
+    return new Point(3, 4)
+  }, {
+    serializer: {
+      serialize: (point: Point) => JSON.stringify([point.x, point.y]),
+      deserialize: (bytes: Buffer) => new Point(...(JSON.parse(bytes.toString()) as [number, number])),
+    },
+  }),
+})
+test('point', ({ point }) => { expect(point.norm()).toBe(5) })
+`,
+  })
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['point'])
+})

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { inject } from 'vitest'
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  output: string
+}
+
+const DEFAULT_CONFIG = `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()] })
+`
+
+/** A throwaway Vitest project inside the sandbox, with the packed package installed. */
+export class Project {
+  private constructor(public dir: string) {}
+
+  static create(files: Record<string, string>): Project {
+    const dir = mkdtempSync(join(inject('sandbox'), 'project-'))
+    const project = new Project(dir)
+    project.write('package.json', JSON.stringify({ type: 'module' }))
+    project.write('vitest.config.ts', DEFAULT_CONFIG)
+    for (const [path, content] of Object.entries(files)) project.write(path, content)
+    return project
+  }
+
+  write(path: string, content: string): void {
+    const file = join(this.dir, path)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, content)
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), 'utf8')
+  }
+
+  exists(path: string): boolean {
+    return existsSync(join(this.dir, path))
+  }
+
+  /** Replaces text that must be there: an edit that silently matches nothing would prove nothing. */
+  edit(path: string, from: string, to: string): void {
+    const content = this.read(path)
+    if (!content.includes(from)) throw new Error(`${path} does not contain ${JSON.stringify(from)}`)
+    this.write(path, content.replace(from, to))
+  }
+
+  append(path: string, content: string): void {
+    appendFileSync(join(this.dir, path), content)
+  }
+
+  /** Entry files in the project's default cache dir, relative to it. */
+  cacheEntries(dir = 'node_modules/.cache/vitest-fixture-cache'): string[] {
+    const root = join(this.dir, dir)
+    if (!existsSync(root)) return []
+    return (readdirSync(root, { recursive: true }) as string[]).filter(path => path.endsWith('.entry')).sort()
+  }
+
+  /** Moves the whole project to a new folder of the sandbox (its cache moves with it). */
+  move(): void {
+    const target = `${this.dir}-moved`
+    renameSync(this.dir, target)
+    this.dir = target
+  }
+
+  /** Fixture names each factory appended to builds.log, in order; the log is emptied. */
+  takeBuilds(): string[] {
+    const log = join(this.dir, 'builds.log')
+    if (!existsSync(log)) return []
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+    writeFileSync(log, '')
+    return lines.sort()
+  }
+
+  /** Runs the real Vitest CLI in the project, as a user would. */
+  run(args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+    const vitest = join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
+    const cleanEnv = Object.fromEntries(Object.entries(process.env)
+      .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$)/.test(name)))
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [vitest, 'run', ...args], {
+        cwd: this.dir,
+        env: { ...cleanEnv, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; output += chunk })
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; output += chunk })
+      child.on('error', reject)
+      child.on('close', code => resolve({ code, stdout, stderr, output }))
+    })
+  }
+}
+
+/** Runs and expects success, showing Vitest's output when it fails. */
+export async function runOk(project: Project, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+  const result = await project.run(args, env)
+  if (result.code !== 0) throw new Error(`vitest exited with ${result.code}:\n${result.output}`)
+  return result
+}
