@@ -42,11 +42,16 @@ export function findCallSites(code: string, file: string): FoundCallSite[] {
     },
   })
 
+  const occurrences = new Map<string | undefined, number>()
   return calls.map(({ call, ancestors }) => {
     const factoryNode = resolveFactory(program, call.arguments[0])
+    const name = fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
+    const occurrence = occurrences.get(name) ?? 0
+    occurrences.set(name, occurrence + 1)
     const site: CallSite = {
-      name: fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable),
+      name,
       file,
+      occurrence,
       factory: factoryNode && digest(canonicalCode(factoryNode)),
       deps: factoryNode && destructuredNames(factoryNode),
     }

@@ -7,20 +7,19 @@ import { injectCallSites } from './inject-call-sites.js'
 
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
-  let projectRoot = process.cwd()
+  // The plugin object may be shared by several projects: keep only run-wide state here.
+  let vitestRoot = process.cwd()
   return {
     name: 'vitest-fixture-cache',
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
     enforce: 'post',
-    configResolved(config) {
-      projectRoot = config.root
-    },
     transform(code, id) {
       const file = id.split('?')[0] ?? id
       if (file.includes('/node_modules/') || file.startsWith('\0')) return undefined
-      return injectCallSites(code, relative(projectRoot, file).split(sep).join('/'))
+      return injectCallSites(code, relative(vitestRoot, file).split(sep).join('/'))
     },
     configureVitest({ project, vitest }) {
+      vitestRoot = vitest.config.root
       project.provide(PROVIDE_KEY, resolveWorkerConfig(options, vitest.config.root, process.env))
     },
   }

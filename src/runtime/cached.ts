@@ -1,6 +1,7 @@
 import type { CallSite } from '../shared/protocol.js'
 import type { FixtureDefinition } from './definition.js'
 import type { CachedOptions } from './options.js'
+import { relative, sep } from 'node:path'
 import { CachedFixtureError } from './errors.js'
 import { validateOptions } from './options.js'
 import { provideValue } from './provide-value.js'
@@ -34,7 +35,9 @@ export function cached<V, C = any>(
 export function cached(factory: unknown, options?: unknown, site?: CallSite): CachedFixture<unknown> | ScopedCachedFixture<unknown> {
   const where = site ? ` (${site.file})` : ''
   const given = (options as { name?: unknown } | undefined)?.name
-  const label = `${typeof given === 'string' ? `"${given}"` : site?.name ? `"${site.name}"` : 'fixture'}${where}`
+  const named = typeof given === 'string' ? given : site?.name
+  // Without the plugin nothing names the call, so point at it instead.
+  const label = named ? `"${named}"${where}` : `at ${site?.file ?? callerLocation()}`
   const validated = validateOptions(factory, options, label)
   const name = validated.name ?? site?.name
   if (site && !name) {
@@ -51,4 +54,14 @@ export function cached(factory: unknown, options?: unknown, site?: CallSite): Ca
   Object.defineProperty(fixture, 'toString', { value: () => String(factory), enumerable: false })
   const typed = fixture as CachedFixture<unknown>
   return validated.scope === 'test' ? typed : [typed, { scope: validated.scope }]
+}
+
+/** `test/fixtures.ts:12` for the code that called cached(), from a (source-mapped) stack trace. */
+function callerLocation(): string {
+  const frames = new Error('location').stack?.split('\n').slice(1) ?? []
+  const frame = frames.find(line => !line.includes('vitest-fixture-cache') && /\d+:\d+\)?$/.test(line))
+  const match = frame?.match(/\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/)
+  if (!match) return 'an unknown place'
+  const [, file = '', line] = match
+  return `${relative(process.cwd(), file).split(sep).join('/')}:${line}`
 }

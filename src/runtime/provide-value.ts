@@ -26,8 +26,10 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
 
   const inputs = await fingerprint(definition, site, config, context)
   const key = composeKey(inputs)
-  const slot: Slot = { name, file: site.file, node: process.version }
-  const flightKey = `${name}\0${site.file}\0${key}`
+  // Same-named fixtures defined twice in one module are told apart by their order.
+  const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
+  const slot: Slot = { name, file, node: process.version }
+  const flightKey = `${name}\0${file}\0${key}`
   let bytes = bytesInFlight.get(flightKey)
   if (!bytes) {
     bytes = obtainBytes({ definition, name, config, slot, key, inputs, context })

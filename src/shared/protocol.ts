@@ -23,8 +23,10 @@ export interface WorkerConfig {
 export interface CallSite {
   /** The `test.extend` key this call is the value of, when the source says so. */
   name?: string
-  /** Module path relative to the project root, with forward slashes. */
+  /** Module path relative to the Vitest root, with forward slashes. */
   file: string
+  /** How many earlier `cached()` calls in this module have the same name (usually 0). */
+  occurrence: number
   /** Digest of the factory's normalized code; absent when the factory is defined elsewhere. */
   factory?: string
   /** Fixtures the factory destructures from its context. */
