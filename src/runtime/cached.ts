@@ -6,33 +6,25 @@ import { CachedFixtureError } from './errors.js'
 import { validateOptions } from './options.js'
 import { provideValue } from './provide-value.js'
 
-type OnCleanup = (cleanup: () => unknown) => void
-
 /**
- * A fixture Vitest accepts in both forms: `{ corpus: fixture }` calls it with `use`,
- * `.extend('corpus', fixture)` with `{ onCleanup }` and takes the returned value.
+ * What `cached()` hands to `test.extend`. At run time it is a fixture function that works in
+ * both forms (`{ corpus: fixture }` calls it with `use`, `.extend('corpus', fixture)` with
+ * `{ onCleanup }`); its type is the value itself, so that Vitest's types infer the fixture's
+ * type from the factory in both forms without a type argument.
  */
-export interface CachedFixture<V> {
-  (context: any, use: (value: V) => Promise<void>): Promise<void>
-  (context: any, fixture: { onCleanup: OnCleanup }): Promise<V>
-}
-
-export type ScopedCachedFixture<V> = [CachedFixture<V>, { scope: 'file' | 'worker' }]
+export type CachedFixture<V> = V
 
 /**
  * Wraps a fixture factory so its value is stored on disk and reused across runs until
  * the factory's code, its declared inputs or the Node version change.
- * The factory gets the fixture context and returns the value.
+ * The factory gets the fixture context and returns the value. With `scope: 'file' | 'worker'`
+ * it becomes Vitest's `[fixture, { scope }]` tuple.
  */
 export function cached<V, C = any>(
   factory: (context: C) => V | Promise<V>,
-  options?: CachedOptions<Awaited<V>, C> & { scope?: 'test' },
+  options?: CachedOptions<Awaited<V>, C>,
 ): CachedFixture<Awaited<V>>
-export function cached<V, C = any>(
-  factory: (context: C) => V | Promise<V>,
-  options: CachedOptions<Awaited<V>, C> & { scope: 'file' | 'worker' },
-): ScopedCachedFixture<Awaited<V>>
-export function cached(factory: unknown, options?: unknown, site?: CallSite): CachedFixture<unknown> | ScopedCachedFixture<unknown> {
+export function cached(factory: unknown, options?: unknown, site?: CallSite): unknown {
   const where = site ? ` (${site.file})` : ''
   const given = (options as { name?: unknown } | undefined)?.name
   const named = typeof given === 'string' ? given : site?.name
@@ -52,8 +44,7 @@ export function cached(factory: unknown, options?: unknown, site?: CallSite): Ca
   }
   // Vitest reads a fixture's dependencies from the source of its first parameter.
   Object.defineProperty(fixture, 'toString', { value: () => String(factory), enumerable: false })
-  const typed = fixture as CachedFixture<unknown>
-  return validated.scope === 'test' ? typed : [typed, { scope: validated.scope }]
+  return validated.scope === 'test' ? fixture : [fixture, { scope: validated.scope }]
 }
 
 /** `test/fixtures.ts:12` for the code that called cached(), from a (source-mapped) stack trace. */

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { parseMode, parseRefresh, resolveCacheDir } from '../../src/node/config.js'
+
+describe('config', () => {
+  it('parses refresh values', () => {
+    for (const all of ['1', 'true', 'TRUE', 'all', '*']) expect(parseRefresh(all)).toBe(true)
+    expect(parseRefresh('corpus, db,,')).toEqual(['corpus', 'db'])
+    expect(parseRefresh(undefined)).toEqual([])
+    expect(parseRefresh('0')).toEqual(['0'])
+  })
+
+  it('parses modes and rejects unknown ones', () => {
+    expect(parseMode(undefined)).toBe('on')
+    expect(parseMode('ReadOnly')).toBe('readonly')
+    expect(() => parseMode('sometimes')).toThrow('FIXTURE_CACHE=sometimes is not a mode')
+  })
+
+  it('resolves the dir: env over option over default, relative to the root', () => {
+    expect(resolveCacheDir({}, '/r', {})).toBe('/r/node_modules/.cache/vitest-fixture-cache')
+    expect(resolveCacheDir({ dir: '.c' }, '/r', {})).toBe('/r/.c')
+    expect(resolveCacheDir({ dir: '.c' }, '/r', { FIXTURE_CACHE_DIR: '/abs' })).toBe('/abs')
+  })
+})

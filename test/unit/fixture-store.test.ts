@@ -1,0 +1,79 @@
+import type { Slot } from '../../src/store/paths.js'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CacheDamageError, FixtureStore } from '../../src/store/fixture-store.js'
+import { entryPath } from '../../src/store/paths.js'
+
+const slot: Slot = { name: 'corpus', file: 'test/fixtures.ts', node: 'v20.0.0' }
+const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, node: slot.node, inputs: [{ name: 'factory', digest: key }], buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z' })
+
+describe('FixtureStore', () => {
+  let dir: string
+  let store: FixtureStore
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vfc-store-'))
+    store = new FixtureStore(join(dir, 'cache'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('reads back what it wrote, and misses an unknown key', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    const entry = store.read(slot, 'k1')
+    expect(entry?.payload.toString()).toBe('payload')
+    expect(entry?.header).toMatchObject({ key: 'k1', size: 7, format: 1 })
+    expect(store.read(slot, 'k2')).toBeNull()
+    expect(store.read({ ...slot, node: 'v22.0.0' }, 'k1')).toBeNull()
+  })
+
+  it('replaces the older entry of the same slot, and keeps other slots', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('one'))
+    await store.write({ ...slot, node: 'v22.0.0' }, { ...fields('k9'), node: 'v22.0.0' }, Buffer.from('other node'))
+    await store.write(slot, fields('k2'), Buffer.from('two'))
+    expect(store.read(slot, 'k1')).toBeNull()
+    expect(store.list().map(entry => entry.header.key).sort()).toEqual(['k2', 'k9'])
+    expect(store.previous(slot, 'k3').map(header => header.key)).toEqual(['k2'])
+  })
+
+  it('removes an entry whose bytes fail the checksum and reports it as damage', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    const path = entryPath(store.dir, slot, 'k1')
+    const bytes = readFileSync(path)
+    bytes.writeUInt8(bytes.at(-1)! ^ 1, bytes.length - 1)
+    writeFileSync(path, bytes)
+    expect(() => store.read(slot, 'k1')).toThrow(CacheDamageError)
+    expect(store.read(slot, 'k1')).toBeNull()
+  })
+
+  it('treats a truncated entry as damaged', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    const path = entryPath(store.dir, slot, 'k1')
+    writeFileSync(path, readFileSync(path).subarray(0, 20))
+    expect(() => store.read(slot, 'k1')).toThrow(CacheDamageError)
+  })
+
+  it('keeps any fixture name inside the cache dir', async () => {
+    for (const name of ['../../escape', '/etc/passwd', 'nul\0byte', 'ünïcødé ✓', 'x'.repeat(5000), '..']) {
+      const path = entryPath(store.dir, { ...slot, name }, 'k')
+      expect(relative(store.dir, path).startsWith('..')).toBe(false)
+      await store.write({ ...slot, name }, { ...fields('k'), name }, Buffer.from(name))
+      expect(store.read({ ...slot, name }, 'k')?.payload.toString()).toBe(name)
+    }
+    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', 'entries-v1'])
+  })
+
+  it('lets one holder at a time take a lock', async () => {
+    const release = await store.lock(slot, 'k1')
+    let second = false
+    const waiting = store.lock(slot, 'k1').then((releaseSecond) => {
+      second = true
+      return releaseSecond()
+    })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(second).toBe(false)
+    await release()
+    await waiting
+    expect(second).toBe(true)
+  })
+})
