@@ -1,0 +1,53 @@
+// `npm run demo`: runs the corpus-search example twice from an empty cache and shows what the cache saved.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repo = fileURLToPath(new URL('..', import.meta.url))
+const example = join(repo, 'examples/corpus-search')
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
+
+// The example imports the package by name, as a user's project would: link it to this checkout's build.
+const link = join(example, 'node_modules/vitest-fixture-cache')
+if (!existsSync(link)) {
+  mkdirSync(dirname(link), { recursive: true })
+  symlinkSync(relative(dirname(link), repo), link)
+}
+if (!existsSync(join(repo, 'dist/index.js'))) {
+  console.error('dist/ is missing: run `npm run build` first (npm run demo does).')
+  process.exit(1)
+}
+
+rmSync(join(example, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
+const logs = mkdtempSync(join(tmpdir(), 'vfc-demo-'))
+
+function run(label) {
+  const buildLog = join(logs, `${label}.log`)
+  const started = performance.now()
+  const result = spawnSync(process.execPath, [vitest, 'run'], {
+    cwd: example,
+    encoding: 'utf8',
+    env: { ...process.env, DEMO_BUILD_LOG: buildLog, FORCE_COLOR: '0', NO_COLOR: '1' },
+  })
+  const seconds = (performance.now() - started) / 1000
+  const output = `${result.stdout}${result.stderr}`
+  if (result.status !== 0) {
+    console.error(output)
+    console.error(`The ${label} run failed.`)
+    process.exit(1)
+  }
+  const builds = existsSync(buildLog) ? readFileSync(buildLog, 'utf8').split('\n').filter(Boolean) : []
+  const tests = output.match(/Tests\s+(.+)/)?.[1]?.trim() ?? ''
+  console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  ${String(builds.length).padStart(2)} fixture builds ${builds.length ? `(${builds.join(', ')})` : '            '}  tests: ${tests}`)
+  return seconds
+}
+
+console.log('vitest-fixture-cache demo: examples/corpus-search')
+console.log('fixtures: corpus (100,000 generated documents) and index (BM25 inverted index), each cached()\n')
+const cold = run('cold')
+const warm = run('warm')
+console.log(`\nThe warm run reused every fixture and took ${(warm / cold * 100).toFixed(0)}% of the cold run's time (${(cold / warm).toFixed(1)}x faster).`)
+rmSync(logs, { recursive: true, force: true })
