@@ -123,6 +123,7 @@ function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer 
   try {
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
+    if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
     debug(`${job.name}: reused (built in ${entry.header.buildMs} ms)`)
     return entry.payload
   }

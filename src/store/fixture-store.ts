@@ -1,6 +1,6 @@
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import lockfile from 'proper-lockfile'
 import writeFileAtomic from 'write-file-atomic'
@@ -22,6 +22,10 @@ const LOCK_OPTIONS = {
 export interface StoredEntry {
   path: string
   header: EntryHeader
+  /** Bytes on disk, header included. */
+  bytes: number
+  /** When a run last read or wrote it. */
+  usedAt: Date
 }
 
 /** The only code that touches the cache directory. */
@@ -45,6 +49,15 @@ export class FixtureStore {
       throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
     }
     return entry
+  }
+
+  /** Records a use, so pruning removes the least recently used entries first. Best effort. */
+  touch(slot: Slot, key: string): void {
+    const now = new Date()
+    try {
+      utimesSync(entryPath(this.dir, slot, key), now, now)
+    }
+    catch {}
   }
 
   /** Headers of the other entries of this slot: what the fixture was built from before. */
@@ -76,26 +89,39 @@ export class FixtureStore {
   /** Every readable entry header in the cache. */
   list(): StoredEntry[] {
     const root = join(this.dir, ENTRIES_DIR)
-    if (!existsSync(root)) return []
-    return readdirSync(root).flatMap(folder => this.entriesOf(join(root, folder)))
+    return safeReaddir(root).flatMap(folder => this.entriesOf(join(root, folder)))
   }
 
   remove(path: string): void {
     rmSync(path, { force: true })
   }
 
+  /** Removes what interrupted runs left behind: temporary files, and locks no process holds. */
+  removeLeftovers(olderThanMs: number): string[] {
+    const removed: string[] = []
+    const cutoff = Date.now() - olderThanMs
+    const sweep = (folder: string, isLeftover: (name: string) => boolean) => {
+      for (const name of safeReaddir(folder)) {
+        const path = join(folder, name)
+        if (isLeftover(name) && statSync(path).mtimeMs < cutoff) {
+          rmSync(path, { recursive: true, force: true })
+          removed.push(path)
+        }
+      }
+    }
+    const entries = join(this.dir, ENTRIES_DIR)
+    for (const folder of safeReaddir(entries)) sweep(join(entries, folder), name => !name.endsWith('.entry'))
+    sweep(join(this.dir, 'locks'), () => true)
+    return removed
+  }
+
   private entriesOf(folder: string): StoredEntry[] {
-    let names: string[]
-    try {
-      names = readdirSync(folder)
-    }
-    catch {
-      return []
-    }
-    return names.filter(name => name.endsWith('.entry')).flatMap((name) => {
+    return safeReaddir(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
       const path = join(folder, name)
-      const decoded = readHeader(path)
-      return decoded ? [{ path, header: decoded }] : []
+      const header = readHeader(path)
+      if (!header) return []
+      const stats = statSync(path)
+      return [{ path, header, bytes: stats.size, usedAt: stats.mtime }]
     })
   }
 
@@ -103,6 +129,15 @@ export class FixtureStore {
     if (existsSync(join(this.dir, 'CACHEDIR.TAG'))) return
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
+  }
+}
+
+function safeReaddir(folder: string): string[] {
+  try {
+    return readdirSync(folder)
+  }
+  catch {
+    return []
   }
 }
 

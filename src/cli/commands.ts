@@ -1,0 +1,91 @@
+import type { StoredEntry } from '../store/fixture-store.js'
+import { existsSync } from 'node:fs'
+import { FORMAT_VERSION } from '../shared/key.js'
+import { FixtureStore } from '../store/fixture-store.js'
+import { formatBytes, parseBytes, parseDuration, table, UsageError } from './format.js'
+
+export function openExisting(dir: string): FixtureStore {
+  if (!existsSync(dir)) throw new UsageError(`no fixture cache at ${dir}; pass --dir or run your tests first`)
+  return new FixtureStore(dir)
+}
+
+function byName(entries: StoredEntry[]): StoredEntry[] {
+  return [...entries].sort((a, b) => a.header.name.localeCompare(b.header.name) || a.header.file.localeCompare(b.header.file))
+}
+
+export function list(store: FixtureStore, json: boolean): string {
+  const entries = byName(store.list())
+  if (json) {
+    return JSON.stringify(entries.map(({ header, bytes, usedAt }) => ({
+      name: header.name,
+      file: header.file,
+      key: header.key,
+      size: bytes,
+      createdAt: header.createdAt,
+      usedAt: usedAt.toISOString(),
+      node: header.node,
+      buildMs: header.buildMs,
+    })), null, 2)
+  }
+  if (!entries.length) return `no entries in ${store.dir}`
+  return table([
+    ['NAME', 'FILE', 'KEY', 'SIZE', 'CREATED', 'LAST USED', 'NODE', 'BUILD'],
+    ...entries.map(({ header, bytes, usedAt }) => [
+      header.name,
+      header.file,
+      header.key.slice(0, 12),
+      formatBytes(bytes),
+      header.createdAt.slice(0, 16).replace('T', ' '),
+      usedAt.toISOString().slice(0, 16).replace('T', ' '),
+      header.node,
+      `${(header.buildMs / 1000).toFixed(1)} s`,
+    ]),
+  ])
+}
+
+export function clear(store: FixtureStore, names: string[]): string {
+  const entries = store.list()
+  const unknown = names.filter(name => !entries.some(entry => entry.header.name === name))
+  if (unknown.length) {
+    const known = [...new Set(entries.map(entry => entry.header.name))].sort().join(', ') || 'none'
+    throw new UsageError(`no cached fixture named ${unknown.join(', ')}; cached fixtures: ${known}`)
+  }
+  const doomed = names.length ? entries.filter(entry => names.includes(entry.header.name)) : entries
+  for (const entry of doomed) store.remove(entry.path)
+  store.removeLeftovers(0)
+  return `removed ${doomed.length} ${doomed.length === 1 ? 'entry' : 'entries'} (${formatBytes(sum(doomed))})`
+}
+
+export function prune(store: FixtureStore, options: { maxSize?: string, olderThan?: string }): string {
+  const maxBytes = options.maxSize === undefined ? Infinity : parseBytes(options.maxSize)
+  const maxAge = options.olderThan === undefined ? Infinity : parseDuration(options.olderThan)
+  const leftovers = store.removeLeftovers(60_000)
+  // Least recently used first: what is kept is what runs keep reading.
+  const entries = store.list().sort((a, b) => a.usedAt.getTime() - b.usedAt.getTime())
+  const now = Date.now()
+  let total = sum(entries)
+  const removed: StoredEntry[] = []
+  for (const entry of entries) {
+    if (total <= maxBytes && now - entry.usedAt.getTime() <= maxAge) continue
+    store.remove(entry.path)
+    removed.push(entry)
+    total -= entry.bytes
+  }
+  return `removed ${removed.length} ${removed.length === 1 ? 'entry' : 'entries'} (${formatBytes(sum(removed))})`
+    + `${leftovers.length ? ` and ${leftovers.length} leftover temporary files or locks` : ''}; ${formatBytes(total)} kept`
+}
+
+export function info(store: FixtureStore): string {
+  const entries = store.list()
+  return table([
+    ['dir', store.dir],
+    ['entries', String(entries.length)],
+    ['fixtures', String(new Set(entries.map(entry => entry.header.name)).size)],
+    ['total size', formatBytes(sum(entries))],
+    ['format version', String(FORMAT_VERSION)],
+  ])
+}
+
+function sum(entries: StoredEntry[]): number {
+  return entries.reduce((total, entry) => total + entry.bytes, 0)
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { expect, inject, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+interface CliResult { code: number, stdout: string, stderr: string }
+
+function cli(project: Project, args: string[]): Promise<CliResult> {
+  const bin = join(inject('sandbox'), 'node_modules/vitest-fixture-cache/dist/cli/main.js')
+  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: project.dir })
+    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
+    .catch((error: { code: number, stdout: string, stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }))
+}
+
+const FIXTURES = `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  corpus: cached(async () => { appendFileSync('builds.log', 'corpus\\n'); return 'x'.repeat(5000) }),
+  db: cached(async () => { appendFileSync('builds.log', 'db\\n'); return [1, 2, 3] }),
+})
+test('both', ({ corpus, db }) => { expect(corpus.length + db.length).toBe(5003) })
+`
+
+it('lists, describes, clears and prunes the cache a run left', async () => {
+  const project = Project.create({ 'test/a.test.ts': FIXTURES })
+  await runOk(project)
+
+  const listed = JSON.parse((await cli(project, ['list', '--json'])).stdout) as Array<{ name: string, size: number, node: string, key: string }>
+  expect(listed.map(entry => entry.name)).toEqual(['corpus', 'db'])
+  expect(listed[0]).toMatchObject({ node: process.version })
+  expect(listed[0]!.size).toBeGreaterThan(5000)
+  expect((await cli(project, ['list'])).stdout).toMatch(/^NAME\s+FILE\s+KEY\s+SIZE/)
+  expect((await cli(project, ['info'])).stdout).toMatch(/entries\s+2/)
+
+  const unknown = await cli(project, ['clear', 'nope'])
+  expect(unknown.code).toBe(2)
+  expect(unknown.stderr).toContain('no cached fixture named nope; cached fixtures: corpus, db')
+
+  expect((await cli(project, ['clear', 'db'])).stdout).toContain('removed 1 entry')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['corpus', 'db', 'db'])
+
+  expect((await cli(project, ['prune', '--max-size', '1kB'])).stdout).toContain('removed 1 entry')
+  expect(project.cacheEntries()).toHaveLength(1)
+  expect((await cli(project, ['clear'])).stdout).toContain('removed 1 entry')
+  expect(project.cacheEntries()).toEqual([])
+})
+
+it('says when there is no cache, and takes --dir and FIXTURE_CACHE_DIR', async () => {
+  const project = Project.create({ 'test/a.test.ts': FIXTURES })
+  const missing = await cli(project, ['list'])
+  expect(missing.code).toBe(2)
+  expect(missing.stderr).toContain('no fixture cache at')
+  await runOk(project, [], { FIXTURE_CACHE_DIR: '.custom' })
+  expect((await cli(project, ['info', '--dir', '.custom'])).stdout).toMatch(/entries\s+2/)
+  expect((await cli(project, ['bogus'])).code).toBe(2)
+})
