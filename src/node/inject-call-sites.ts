@@ -1,9 +1,11 @@
 import MagicString from 'magic-string'
-import { findCallSites, PACKAGE_NAME } from './call-sites.js'
+import { fingerprintModuleId } from '../shared/protocol.js'
+import { findCallSites, PACKAGE_NAME } from './fingerprint/call-sites.js'
 
 /**
  * Hands each `cached(factory, options?)` call what the source says about it, as a hidden
  * third argument. Returns undefined when the module has no call to rewrite.
+ * What is written depends on this module's source alone, so a cached transform stays right.
  */
 export function injectCallSites(code: string, file: string): { code: string, map: ReturnType<MagicString['generateMap']> } | undefined {
   if (!code.includes(PACKAGE_NAME)) return undefined
@@ -16,7 +18,10 @@ export function injectCallSites(code: string, file: string): { code: string, map
     // A call with no factory or already three arguments is left for cached() to report.
     if (!last || args.length > 2) continue
     const padding = args.length === 1 ? ', undefined' : ''
-    output.appendLeft(last.end, `${padding}, ${JSON.stringify(site)}`)
+    const fields = JSON.stringify(site).slice(0, -1)
+    const query = { file, name: site.name ?? '', occurrence: site.occurrence }
+    const fingerprint = `, "fingerprint": () => import(${JSON.stringify(fingerprintModuleId(query))})`
+    output.appendLeft(last.end, `${padding}, ${fields}${fingerprint}}`)
   }
   return { code: output.toString(), map: output.generateMap({ hires: true, source: file }) }
 }

@@ -1,18 +1,30 @@
 import type { Plugin } from 'vitest/config'
 import type { FixtureCacheOptions } from './config.js'
 import { relative, sep } from 'node:path'
-import { PROVIDE_KEY } from '../shared/protocol.js'
+import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../shared/protocol.js'
 import { resolveWorkerConfig } from './config.js'
+import { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { injectCallSites } from './inject-call-sites.js'
 
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   // The plugin object may be shared by several projects: keep only run-wide state here.
   let vitestRoot = process.cwd()
+  let fingerprinter: Fingerprinter | undefined
   return {
     name: 'vitest-fixture-cache',
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
     enforce: 'post',
+    resolveId(id) {
+      return id.startsWith(FINGERPRINT_MODULE) ? `\0${id}` : undefined
+    },
+    async load(id) {
+      const query = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
+      if (!query) return undefined
+      fingerprinter ??= new Fingerprinter(vitestRoot, this.environment.config.define)
+      const resolver = async (specifier: string, importer: string) => (await this.resolve(specifier, importer))?.id ?? null
+      return `export default ${JSON.stringify(await fingerprinter.inputsFor(query, resolver))}`
+    },
     transform(code, id) {
       const file = id.split('?')[0] ?? id
       if (file.includes('/node_modules/') || file.startsWith('\0')) return undefined

@@ -2,7 +2,6 @@ import type { KeyInput } from '../shared/key.js'
 import type { CallSite, WorkerConfig } from '../shared/protocol.js'
 import type { Slot } from '../store/paths.js'
 import type { FixtureDefinition } from './definition.js'
-import { digest } from '../shared/digest.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue } from './codec.js'
@@ -14,6 +13,8 @@ import { pluginMissing, workerConfig } from './worker-config.js'
 const stores = new Map<string, FixtureStore>()
 // Bytes per slot and key in this worker: a value is built or read at most once per run.
 const bytesInFlight = new Map<string, Promise<Buffer>>()
+// The code a factory depends on, as the main process digested it: asked once per worker.
+const codeInputsOf = new WeakMap<FixtureDefinition, Promise<KeyInput[]>>()
 // Which key each handed-out copy came from, so a downstream cached fixture can chain it.
 const keysOfValues = new WeakMap<object, string>()
 
@@ -42,13 +43,14 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
 }
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<KeyInput[]> {
+  let codeInputs = codeInputsOf.get(definition)
+  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint().then(module => module.default))
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
-    // Without a digest from the plugin (the factory is imported), fall back to its source text.
-    { name: 'factory', digest: site.factory ?? digest(definition.factory.toString()) },
+    ...await codeInputs,
   ]
-  for (const dependency of site.deps ?? []) {
+  for (const dependency of site.deps) {
     const value = context[dependency]
     const upstreamKey = typeof value === 'object' && value !== null ? keysOfValues.get(value) : undefined
     if (upstreamKey) inputs.push({ name: `fixture ${dependency}`, digest: upstreamKey })

@@ -1,5 +1,6 @@
 // The one boundary between the main process (plugin) and the workers (cached()).
-// Everything a worker learns from the plugin travels in these two shapes.
+// Everything a worker learns from the plugin travels in these shapes.
+import type { KeyInput } from './key.js'
 
 export type CacheMode = 'on' | 'off' | 'readonly' | 'verify'
 
@@ -27,13 +28,37 @@ export interface CallSite {
   file: string
   /** How many earlier `cached()` calls in this module have the same name (usually 0). */
   occurrence: number
-  /** Digest of the factory's normalized code; absent when the factory is defined elsewhere. */
-  factory?: string
   /** Fixtures the factory destructures from its context. */
-  deps?: string[]
+  deps: string[]
+  /**
+   * Asks the main process for the digests of the code this factory depends on. The plugin
+   * writes it as an `import()` of a virtual module, so the request travels over Vitest's own
+   * module channel and the plugin's `load` hook answers it.
+   */
+  fingerprint: () => Promise<{ default: KeyInput[] }>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'
+
+/** The virtual module a worker imports to ask for a call site's code inputs. */
+export const FINGERPRINT_MODULE = 'virtual:vitest-fixture-cache/fingerprint'
+
+export interface FingerprintQuery {
+  file: string
+  name: string
+  occurrence: number
+}
+
+export function fingerprintModuleId(query: FingerprintQuery): string {
+  return `${FINGERPRINT_MODULE}?${new URLSearchParams({ file: query.file, name: query.name, occurrence: String(query.occurrence) })}`
+}
+
+export function parseFingerprintModuleId(id: string): FingerprintQuery | null {
+  const [path, search] = id.split('?')
+  if (!path?.endsWith(FINGERPRINT_MODULE) || search === undefined) return null
+  const params = new URLSearchParams(search)
+  return { file: params.get('file') ?? '', name: params.get('name') ?? '', occurrence: Number(params.get('occurrence') ?? 0) }
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findCallSites } from '../../src/node/call-sites.js'
+import { findCallSites } from '../../src/node/fingerprint/call-sites.js'
 import { injectCallSites } from '../../src/node/inject-call-sites.js'
 
 const IMPORT = `import { cached } from 'vitest-fixture-cache'\n`

@@ -1,25 +1,38 @@
 import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
-import type { CallSite } from '../shared/protocol.js'
-import { parse } from 'acorn'
+import type { CallSite } from '../../shared/protocol.js'
 import { ancestor } from 'acorn-walk'
-import { digest } from '../shared/digest.js'
-import { canonicalCode } from './normalize.js'
+import { parseModule } from './module-facts.js'
 
 export const PACKAGE_NAME = 'vitest-fixture-cache'
 
+export type StaticCallSite = Omit<CallSite, 'fingerprint'>
+
 export interface FoundCallSite {
-  site: CallSite
+  site: StaticCallSite
   call: CallExpression
+  /** The factory's own code: inline, or a function declared in this module. */
+  factory?: AnyNode
+}
+
+export interface CallSiteAnalysis {
+  sites: FoundCallSite[]
+  /** The value expressions written for each fixture name in this module. */
+  fixtureValues: Map<string, AnyNode[]>
+}
+
+/** Finds every `cached()` call in a module's source (plain JavaScript, after TypeScript is stripped). */
+export function findCallSites(code: string, file: string): FoundCallSite[] {
+  return analyzeCallSites(parseModule(code), file).sites
 }
 
 /**
- * Finds every `cached()` call in a module (plain JavaScript, after TypeScript is stripped)
- * and reads what the source says about it: the fixture name and the factory's code.
+ * Reads what a module says about each `cached()` call in it: the fixture name, the factory,
+ * the fixtures it destructures; and what each fixture name is defined as.
  */
-export function findCallSites(code: string, file: string): FoundCallSite[] {
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' })
+export function analyzeCallSites(program: Program, file: string): CallSiteAnalysis {
+  const fixtureValues = new Map<string, AnyNode[]>()
   const { functions, namespaces } = cachedBindings(program)
-  if (!functions.size && !namespaces.size) return []
+  if (!functions.size && !namespaces.size) return { sites: [], fixtureValues }
 
   const isCachedCallee = (callee: AnyNode): boolean =>
     (callee.type === 'Identifier' && functions.has(callee.name))
@@ -40,23 +53,22 @@ export function findCallSites(code: string, file: string): FoundCallSite[] {
       keys.add(key)
       keysByVariable.set(node.name, keys)
     },
+    Expression(node, _state, ancestors) {
+      const key = fixtureKeyOf(ancestors)
+      if (key !== undefined) fixtureValues.set(key, [...fixtureValues.get(key) ?? [], node])
+    },
   })
 
   const occurrences = new Map<string | undefined, number>()
-  return calls.map(({ call, ancestors }) => {
-    const factoryNode = resolveFactory(program, call.arguments[0])
+  const sites = calls.map(({ call, ancestors }) => {
+    const factory = resolveFactory(program, call.arguments[0] as AnyNode | undefined)
     const name = fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
     const occurrence = occurrences.get(name) ?? 0
     occurrences.set(name, occurrence + 1)
-    const site: CallSite = {
-      name,
-      file,
-      occurrence,
-      factory: factoryNode && digest(canonicalCode(factoryNode)),
-      deps: factoryNode && destructuredNames(factoryNode),
-    }
-    return { site, call }
+    const site: StaticCallSite = { name, file, occurrence, deps: factory ? destructuredNames(factory) : [] }
+    return { site, call, factory }
   })
+  return { sites, fixtureValues }
 }
 
 function cachedBindings(program: Program): { functions: Set<string>, namespaces: Set<string> } {
@@ -117,11 +129,11 @@ function keyOfVariable(ancestors: readonly Node[], keysByVariable: Map<string, S
 }
 
 /** The factory's own node: inline, or a function declared in the same module under that name. */
-function resolveFactory(program: Program, argument: Node | undefined): Node | undefined {
+function resolveFactory(program: Program, argument: AnyNode | undefined): AnyNode | undefined {
   if (!argument) return undefined
   if (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression') return argument
   if (argument.type !== 'Identifier') return undefined
-  const name = (argument as Identifier).name
+  const name = argument.name
   for (const statement of program.body) {
     const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
     if (declaration.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration
