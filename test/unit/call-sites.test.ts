@@ -8,10 +8,6 @@ function sitesOf(body: string) {
   return findCallSites(IMPORT + body, 'test/fixtures.ts').map(found => found.site)
 }
 
-function factoryDigest(source: string): string | undefined {
-  return sitesOf(`test.extend({ corpus: cached(${source}) })`)[0]?.factory
-}
-
 describe('fixture names', () => {
   it('reads the test.extend key in every form Vitest accepts', () => {
     const names = sitesOf(`
@@ -45,51 +41,11 @@ describe('fixture names', () => {
   })
 })
 
-describe('factory digest', () => {
-  const base = `async ({ words }) => { const list = words.map(w => w.trim()); return { list, n: 'x' } }`
-
-  it('ignores comments, whitespace, quotes style, semicolons, parentheses and trailing commas', () => {
-    const reformatted = `async ({ words, }) => {
-      // trim every word
-      const list = (words.map((w) => w.trim()));
-      /* done */ return { list, n: "x", };
-    }`
-    expect(factoryDigest(reformatted)).toBe(factoryDigest(base))
-  })
-
-  it('changes with any change of behaviour', () => {
-    const variants = [
-      base.replace(`'x'`, `'y'`),
-      base.replace('trim', 'trimStart'),
-      base.replace('{ words }', '{ words, seed }'),
-      base.replace('async ', ''),
-      base.replace('{ list, n', '{ n: list, list'),
-      base.replace(`w.trim()`, `w.trim() + 1`),
-    ]
-    const digests = new Set([factoryDigest(base), ...variants.map(factoryDigest)])
-    expect(digests.size).toBe(variants.length + 1)
-  })
-
-  it('distinguishes numbers, bigints and regular expressions by value, not spelling', () => {
-    expect(factoryDigest('() => 1000')).toBe(factoryDigest('() => 1e3'))
-    expect(factoryDigest('() => 10n')).not.toBe(factoryDigest('() => 10'))
-    expect(factoryDigest('() => /a/g')).not.toBe(factoryDigest('() => /a/i'))
-  })
-
-  it('reads a factory declared in the same module, and leaves an imported one to the runtime', () => {
-    const [local] = sitesOf(`function build() { return 1 }\ntest.extend({ a: cached(build) })`)
-    const [inline] = sitesOf(`test.extend({ a: cached(function build() { return 1 }) })`)
-    expect(local?.factory).toBeDefined()
-    expect(local?.factory).not.toBe(inline?.factory)
-    expect(findCallSites(`import { build } from './build'\n${IMPORT}test.extend({ a: cached(build) })`, 'f.js')[0]?.site.factory).toBeUndefined()
-  })
-})
-
 describe('injection', () => {
   it('adds the call site as a third argument and keeps the rest of the code intact', () => {
     const code = `${IMPORT}test.extend({ a: cached(() => 1), b: cached(() => 2, { scope: 'file' }) })`
     const output = injectCallSites(code, 'test/f.ts')!.code
-    expect(output).toContain(`cached(() => 1, undefined, {"name":"a","file":"test/f.ts","occurrence":0,`)
+    expect(output).toContain(`cached(() => 1, undefined, {"name":"a","file":"test/f.ts","occurrence":0,"deps":[], "fingerprint": () => import("virtual:vitest-fixture-cache/fingerprint?file=test%2Ff.ts&name=a&occurrence=0")})`)
     expect(output).toContain(`cached(() => 2, { scope: 'file' }, {"name":"b"`)
   })
 

@@ -73,8 +73,14 @@ export class Fingerprinter {
     const references = referencesOf(nodes)
     for (const name of references.names) {
       const declaration = facts.declarations.get(name)
+      const imported = facts.imports.get(name)
+      const members = references.membersOnly.get(name)
       if (declaration) await this.addDeclaration(walk, file, facts, declaration)
-      else if (facts.imports.has(name)) await this.addImport(walk, file, facts.imports.get(name)!)
+      else if (imported?.imported === '*' && members) {
+        // `stats.mean(…)` on `import * as stats` reaches `mean`, not every export.
+        for (const member of members) await this.addImport(walk, file, { specifier: imported.specifier, imported: member })
+      }
+      else if (imported) await this.addImport(walk, file, imported)
       else if (Object.hasOwn(this.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(this.define[name])))
     }
     for (const specifier of references.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
@@ -84,7 +90,7 @@ export class Fingerprinter {
     const id = `${file}\0${declaration.name}`
     if (walk.visited.has(id)) return
     walk.visited.add(id)
-    const described = declaration.kind === 'function' ? `helper ${declaration.name}()` : `${declaration.kind} ${declaration.name}`
+    const described = isFunction(declaration) ? `helper ${declaration.name}()` : `${declaration.kind} ${declaration.name}`
     walk.inputs.set(`${described} in ${this.label(file)}`, digest(canonicalCode(declaration.node)))
     await this.follow(walk, file, facts, [declaration.node])
   }
@@ -163,4 +169,10 @@ export class Fingerprinter {
   private label(file: string): string {
     return relative(this.root, file).split(sep).join('/')
   }
+}
+
+function isFunction(declaration: Declaration): boolean {
+  const { node } = declaration
+  if (node.type === 'FunctionDeclaration') return true
+  return node.type === 'VariableDeclarator' && (node.init?.type === 'ArrowFunctionExpression' || node.init?.type === 'FunctionExpression')
 }

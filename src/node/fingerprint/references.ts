@@ -1,9 +1,11 @@
 import type { AnyNode } from 'acorn'
-import { simple } from 'acorn-walk'
+import { ancestor } from 'acorn-walk'
 
 export interface References {
   /** Identifiers read by the code: candidates for module bindings, imports and globals. */
   names: Set<string>
+  /** For names used only as `name.member`: the members read. A namespace import then narrows to them. */
+  membersOnly: Map<string, Set<string>>
   /** `import('…')` with a literal specifier. */
   dynamicImports: string[]
 }
@@ -13,17 +15,28 @@ export interface References {
  * references to it: at worst an extra rebuild, never a missed one.
  */
 export function referencesOf(nodes: readonly AnyNode[]): References {
-  const references: References = { names: new Set(), dynamicImports: [] }
+  const names = new Set<string>()
+  const members = new Map<string, Set<string>>()
+  const usedWhole = new Set<string>()
+  const dynamicImports: string[] = []
   for (const node of nodes) {
-    simple(node, {
-      Identifier(identifier) {
-        references.names.add(identifier.name)
+    ancestor(node, {
+      Identifier(identifier, _state, ancestors) {
+        names.add(identifier.name)
+        const parent = ancestors.at(-2)
+        if (parent?.type === 'MemberExpression' && parent.object === identifier && !parent.computed && parent.property.type === 'Identifier') {
+          members.set(identifier.name, (members.get(identifier.name) ?? new Set()).add(parent.property.name))
+        }
+        else {
+          usedWhole.add(identifier.name)
+        }
       },
       ImportExpression(expression) {
         if (expression.source.type === 'Literal' && typeof expression.source.value === 'string')
-          references.dynamicImports.push(expression.source.value)
+          dynamicImports.push(expression.source.value)
       },
     })
   }
-  return references
+  for (const name of usedWhole) members.delete(name)
+  return { names, membersOnly: members, dynamicImports }
 }

@@ -1,0 +1,128 @@
+import type { KeyInput } from '../../src/shared/key.js'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Fingerprinter } from '../../src/node/fingerprint/fingerprinter.js'
+
+let root: string
+
+function write(files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+}
+
+// A small stand-in for Vite's resolver: relative paths with extension probing, packages in node_modules.
+async function resolver(specifier: string, importer: string): Promise<string | null> {
+  if (!specifier.startsWith('.')) {
+    const file = join(root, 'node_modules', specifier, 'index.js')
+    return existsSync(file) ? file : null
+  }
+  const base = join(dirname(importer), specifier)
+  return ['', '.ts', '.js', '/index.ts'].map(suffix => base + suffix).find(path => existsSync(path) && !path.endsWith('/')) ?? null
+}
+
+async function inputs(file = 'test/fixtures.ts', name = 'corpus', define = {}): Promise<Map<string, string>> {
+  const list: KeyInput[] = await new Fingerprinter(root, define).inputsFor({ file, name, occurrence: 0 }, resolver)
+  return new Map(list.map(input => [input.name, input.digest]))
+}
+
+const FIXTURES = `
+import { cached } from 'vitest-fixture-cache'
+import { test as base } from 'vitest'
+import { tokenize } from '../src/text'
+import * as stats from '../src/stats'
+import words from '../data/words.json'
+import { Database } from 'tiny-db'
+
+const STOP = ['the']
+function clean(list: string[]): string[] { return list.filter(word => !STOP.includes(word)) }
+function unused() { return 'not reached' }
+
+export const test = base.extend({
+  config: { size: 2 },
+  corpus: cached(async ({ config }) => {
+    const db = new Database()
+    return { words: clean(tokenize(words.join(' '))).slice(0, config.size), mean: stats.mean([1]), db: db.name, v: __VERSION__ }
+  }),
+})
+test('a test in the same module', () => {})
+`
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vfc-fp-'))
+  write({
+    'test/fixtures.ts': FIXTURES,
+    'src/text.ts': `export * from './tokenize'\nexport function other() { return 1 }\n`,
+    'src/tokenize.ts': `import { lower } from './case'\nexport const tokenize = (text: string) => lower(text).split(' ')\nexport const untouched = 1\n`,
+    'src/case.ts': `export function lower(text: string) { return text.toLowerCase() }\n`,
+    'src/stats.ts': `export function mean(xs: number[]) { return xs.reduce((a, b) => a + b, 0) / xs.length }\nexport function median() { return 0 }\n`,
+    'data/words.json': `["The", "cat"]`,
+    'node_modules/tiny-db/index.js': `export class Database { name = 'tiny' }\n`,
+    'node_modules/tiny-db/package.json': JSON.stringify({ name: 'tiny-db', version: '1.2.3' }),
+  })
+})
+afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+describe('Fingerprinter', () => {
+  it('names every piece of code the factory reaches, and nothing else', async () => {
+    const found = await inputs('test/fixtures.ts', 'corpus', { __VERSION__: '"1.0"' })
+    expect([...found.keys()].sort()).toEqual([
+      'const STOP in test/fixtures.ts',
+      'helper lower() in src/case.ts',
+      'helper tokenize() in src/tokenize.ts',
+      'define __VERSION__',
+      'factory',
+      'fixture config in test/fixtures.ts',
+      'helper clean() in test/fixtures.ts',
+      'helper mean() in src/stats.ts',
+      'module data/words.json',
+      'package tiny-db',
+    ].sort())
+    expect(found.get('package tiny-db')).toBe('1.2.3')
+  })
+
+  it('changes only the input whose code changed', async () => {
+    const before = await inputs()
+    write({ 'src/case.ts': `export function lower(text: string) { return text.toLocaleLowerCase() }\n` })
+    const after = await inputs()
+    const changed = [...after.keys()].filter(name => after.get(name) !== before.get(name))
+    expect(changed).toEqual(['helper lower() in src/case.ts'])
+  })
+
+  it('ignores edits to code the factory does not reach, comments and types', async () => {
+    const before = await inputs()
+    write({
+      'src/tokenize.ts': `import { lower } from './case'\n// split on spaces\nexport const tokenize = (text: string): string[] => lower(text).split(' ')\nexport const untouched = 2\n`,
+      'src/text.ts': `export * from './tokenize'\nexport function other() { return 2 }\n`,
+      'test/fixtures.ts': `${FIXTURES.replace('function unused() { return \'not reached\' }', 'function unused() { return \'still not\' }')}\ntest('another test', () => {})\n`,
+    })
+    expect(await inputs()).toEqual(before)
+  })
+
+  it('counts the top-level code of imported modules', async () => {
+    const before = await inputs()
+    write({ 'src/case.ts': `export function lower(text: string) { return text.toLowerCase() }\nglobalThis.mode = 'strict'\n` })
+    const after = await inputs()
+    expect(after.get('top-level code in src/case.ts')).toBeDefined()
+    expect(before.has('top-level code in src/case.ts')).toBe(false)
+  })
+
+  it('follows dynamic imports with a literal specifier, and survives import cycles', async () => {
+    write({
+      'test/dynamic.ts': `import { cached } from 'vitest-fixture-cache'\nexport const fixtures = { corpus: cached(async () => (await import('../src/a')).a()) }\n`,
+      'src/a.ts': `import { b } from './b'\nexport function a() { return b() }\n`,
+      'src/b.ts': `import { a } from './a'\nexport function b() { return typeof a }\n`,
+    })
+    const found = await inputs('test/dynamic.ts')
+    expect([...found.keys()].sort()).toEqual(['factory', 'helper a() in src/a.ts', 'helper b() in src/b.ts'])
+  })
+
+  it('falls back to the whole file for a module it cannot parse, and says so', async () => {
+    write({ 'src/case.ts': `export function lower(text: string) { return text.toLowerCase( }\n` })
+    const found = await inputs()
+    expect(found.get('module src/case.ts')).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
