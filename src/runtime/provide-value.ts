@@ -5,9 +5,9 @@ import type { FixtureDefinition } from './definition.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue } from './codec.js'
-import { debug } from './debug.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError, warnOnce } from './errors.js'
+import { recordEvent } from './events.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
 const stores = new Map<string, FixtureStore>()
@@ -126,7 +126,7 @@ function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer 
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
     if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
-    debug(`${job.name}: reused (built in ${entry.header.buildMs} ms)`)
+    recordEvent({ name: job.name, file: job.slot.file, key: job.key, outcome: 'reused', bytes: entry.payload.length })
     return entry.payload
   }
   catch (error) {
@@ -138,7 +138,9 @@ function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer 
 function missReason(store: FixtureStore, job: Job): string {
   try {
     const previous = store.previous(job.slot, job.key)[0]
-    return previous ? explainChange(previous.inputs, job.inputs) : 'first build'
+    if (previous) return explainChange(previous.inputs, job.inputs)
+    const otherNode = store.otherRuntimes(job.slot)[0]
+    return otherNode ? `Node ${otherNode.node} → ${job.slot.node}` : 'first build'
   }
   catch {
     return 'first build'
@@ -149,8 +151,9 @@ async function build(job: Job, reason: string): Promise<{ bytes: Buffer, buildMs
   const started = performance.now()
   const value = await job.definition.factory(job.context)
   const buildMs = performance.now() - started
-  debug(`${job.name}: built in ${Math.round(buildMs)} ms (${reason})`)
-  return { bytes: encodeValue(value, job.name, job.definition.options.serializer), buildMs }
+  const bytes = encodeValue(value, job.name, job.definition.options.serializer)
+  recordEvent({ name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, bytes: bytes.length })
+  return { bytes, buildMs }
 }
 
 function storeFor(dir: string): FixtureStore {

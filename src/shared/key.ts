@@ -18,17 +18,22 @@ export function composeKey(inputs: readonly KeyInput[]): string {
   return digest(...lines)
 }
 
-/** Names the first input that differs between a stored entry and the current run. */
+// Inputs whose digest is the readable value itself, so a reason can say what it was and is.
+const READABLE = /^(package |node$)/
+
+/** Says which inputs differ between a stored entry and the current run: `helper tokenize() in src/text.ts changed`. */
 export function explainChange(previous: readonly KeyInput[], current: readonly KeyInput[]): string {
   const before = new Map(previous.map(input => [input.name, input.digest]))
   const now = new Map(current.map(input => [input.name, input.digest]))
   const changes: string[] = []
   for (const [name, value] of now) {
-    if (!before.has(name)) changes.push(`${name} added`)
-    else if (before.get(name) !== value) changes.push(`${name} changed`)
+    const old = before.get(name)
+    if (old === undefined) changes.push(`${name} added`)
+    else if (old !== value) changes.push(READABLE.test(name) ? `${name} ${old} → ${value}` : `${name} changed`)
   }
   for (const name of before.keys()) {
     if (!now.has(name)) changes.push(`${name} removed`)
   }
-  return changes.length ? changes.join(', ') : 'inputs changed'
+  if (!changes.length) return 'inputs changed'
+  return changes.length > 3 ? `${changes.slice(0, 3).join(', ')} and ${changes.length - 3} more` : changes.join(', ')
 }

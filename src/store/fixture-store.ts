@@ -65,6 +65,12 @@ export class FixtureStore {
     return this.entriesOf(slotDir(this.dir, slot)).filter(entry => entry.header.key !== key).map(entry => entry.header)
   }
 
+  /** Headers of this fixture's entries built on other Node versions. */
+  otherRuntimes(slot: Slot): EntryHeader[] {
+    return this.list().map(entry => entry.header)
+      .filter(header => header.name === slot.name && header.file === slot.file && header.node !== slot.node)
+  }
+
   /** Publishes an entry atomically and removes the entries it replaces. */
   async write(slot: Slot, fields: HeaderFields, payload: Uint8Array): Promise<void> {
     this.ensureDir()
