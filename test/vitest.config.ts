@@ -7,5 +7,7 @@ export default defineConfig({
     // End-to-end tests run real Vitest processes; each takes a second or two.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Concurrent end-to-end cases mostly wait on their child processes.
+    maxConcurrency: 3,
   },
 })

@@ -11,6 +11,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   // The plugin object may be shared by several projects: keep only run-wide state here.
   let vitestRoot = process.cwd()
   let fingerprinter: Fingerprinter | undefined
+  // Vitest moves `define` out of the Vite config; keep each project's, by its Vite config.
+  const definesByConfig = new WeakMap<object, Record<string, unknown>>()
   return {
     name: 'vitest-fixture-cache',
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
@@ -21,9 +23,12 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     async load(id) {
       const query = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
       if (!query) return undefined
-      fingerprinter ??= new Fingerprinter(vitestRoot, this.environment.config.define)
-      const resolver = async (specifier: string, importer: string) => (await this.resolve(specifier, importer))?.id ?? null
-      return `export default ${JSON.stringify(await fingerprinter.inputsFor(query, resolver))}`
+      fingerprinter ??= new Fingerprinter(vitestRoot)
+      const inputs = await fingerprinter.inputsFor(query, {
+        resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
+        define: definesByConfig.get(this.environment.getTopLevelConfig()) ?? {},
+      })
+      return `export default ${JSON.stringify(inputs)}`
     },
     transform(code, id) {
       const file = id.split('?')[0] ?? id
@@ -32,6 +37,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     },
     configureVitest({ project, vitest }) {
       vitestRoot = vitest.config.root
+      definesByConfig.set(project.vite.config, project.config.defines ?? {})
       project.provide(PROVIDE_KEY, resolveWorkerConfig(options, vitest.config.root, process.env))
     },
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { inject } from 'vitest'
 
@@ -44,10 +44,11 @@ export class Project {
   }
 
   /** Replaces text that must be there: an edit that silently matches nothing would prove nothing. */
-  edit(path: string, from: string, to: string): void {
+  edit(path: string, from: string, to: string): this {
     const content = this.read(path)
     if (!content.includes(from)) throw new Error(`${path} does not contain ${JSON.stringify(from)}`)
     this.write(path, content.replace(from, to))
+    return this
   }
 
   append(path: string, content: string): void {
@@ -59,6 +60,13 @@ export class Project {
     const root = join(this.dir, dir)
     if (!existsSync(root)) return []
     return (readdirSync(root, { recursive: true }) as string[]).filter(path => path.endsWith('.entry')).sort()
+  }
+
+  /** A copy of the whole project, cache included, in a new folder of the sandbox. */
+  copy(): Project {
+    const dir = mkdtempSync(join(inject('sandbox'), 'project-'))
+    cpSync(this.dir, dir, { recursive: true })
+    return new Project(dir)
   }
 
   /** Moves the whole project to a new folder of the sandbox (its cache moves with it). */

@@ -25,7 +25,7 @@ async function resolver(specifier: string, importer: string): Promise<string | n
 }
 
 async function inputs(file = 'test/fixtures.ts', name = 'corpus', define = {}): Promise<Map<string, string>> {
-  const list: KeyInput[] = await new Fingerprinter(root, define).inputsFor({ file, name, occurrence: 0 }, resolver)
+  const list: KeyInput[] = await new Fingerprinter(root).inputsFor({ file, name, occurrence: 0 }, { resolver, define })
   return new Map(list.map(input => [input.name, input.digest]))
 }
 

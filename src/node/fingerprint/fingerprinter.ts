@@ -23,10 +23,15 @@ interface ParsedModule {
 }
 
 /** One fingerprint in progress: the inputs found so far and what was already visited. */
-interface Walk {
+interface Walk extends ProjectView {
   inputs: Map<string, string>
   visited: Set<string>
+}
+
+/** How the project that asks sees modules: its resolver and its `define` replacements. */
+export interface ProjectView {
   resolver: Resolver
+  define: Record<string, unknown>
 }
 
 /**
@@ -37,9 +42,9 @@ interface Walk {
 export class Fingerprinter {
   private modules = new Map<string, ParsedModule>()
 
-  constructor(private root: string, private define: Record<string, unknown> = {}) {}
+  constructor(private root: string) {}
 
-  async inputsFor(query: FingerprintQuery, resolver: Resolver): Promise<KeyInput[]> {
+  async inputsFor(query: FingerprintQuery, project: ProjectView): Promise<KeyInput[]> {
     const file = resolve(this.root, query.file)
     const facts = (await this.parsed(file)).facts
     const analysis = facts && analyzeCallSites(facts.program, query.file)
@@ -47,7 +52,7 @@ export class Fingerprinter {
     if (!facts || !analysis || !found) {
       throw new Error(`[vitest-fixture-cache] cannot find cached() "${query.name}" in ${query.file}; was the file changed during the run?`)
     }
-    const walk: Walk = { inputs: new Map(), visited: new Set(), resolver }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set() }
     if (found.factory) {
       walk.inputs.set('factory', digest(canonicalCode(found.factory)))
       await this.follow(walk, file, facts, [found.factory])
@@ -81,7 +86,7 @@ export class Fingerprinter {
         for (const member of members) await this.addImport(walk, file, { specifier: imported.specifier, imported: member })
       }
       else if (imported) await this.addImport(walk, file, imported)
-      else if (Object.hasOwn(this.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(this.define[name])))
+      else if (Object.hasOwn(walk.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(walk.define[name])))
     }
     for (const specifier of references.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
   }
