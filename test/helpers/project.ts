@@ -86,12 +86,12 @@ export class Project {
   }
 
   /** Runs the real Vitest CLI in the project, as a user would. */
-  run(args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+  run(args: string[] = [], env: Record<string, string> = {}, node = process.execPath): Promise<RunResult> {
     const vitest = join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
     const cleanEnv = Object.fromEntries(Object.entries(process.env)
       .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$)/.test(name)))
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [vitest, 'run', ...args], {
+      const child = spawn(node, [vitest, 'run', ...args], {
         cwd: this.dir,
         env: { ...cleanEnv, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,8 +108,8 @@ export class Project {
 }
 
 /** Runs and expects success, showing Vitest's output when it fails. */
-export async function runOk(project: Project, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
-  const result = await project.run(args, env)
+export async function runOk(project: Project, args: string[] = [], env: Record<string, string> = {}, node?: string): Promise<RunResult> {
+  const result = await project.run(args, env, node)
   if (result.code !== 0) throw new Error(`vitest exited with ${result.code}:\n${result.output}`)
   return result
 }
