@@ -102,6 +102,22 @@ export class FixtureStore {
     rmSync(path, { force: true })
   }
 
+  /** A JSON document the cache keeps beside its entries (module summaries); null when absent or unreadable. */
+  readDocument<T>(name: string): T | null {
+    try {
+      return JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T
+    }
+    catch {
+      return null
+    }
+  }
+
+  /** Replaces a JSON document atomically: concurrent writers cannot leave half a file. */
+  async writeDocument(name: string, value: unknown): Promise<void> {
+    this.ensureDir()
+    await writeFileAtomic(join(this.dir, name), JSON.stringify(value), { mode: 0o600, fsync: false })
+  }
+
   /** Removes what interrupted runs left behind: temporary files, and locks no process holds. */
   removeLeftovers(olderThanMs: number): string[] {
     const removed: string[] = []

@@ -1,0 +1,82 @@
+import type { AnyNode, Program } from 'acorn'
+import type { ImportRef } from './module-facts.js'
+import type { References } from './references.js'
+import { digest } from '../../shared/digest.js'
+import { analyzeCallSites } from './call-sites.js'
+import { moduleFacts } from './module-facts.js'
+import { canonicalCode } from './normalize.js'
+import { referencesOf } from './references.js'
+
+/** Bump when what a summary holds or how it is computed changes. */
+export const SUMMARY_VERSION = 1
+
+/** A piece of code: the digest of its normalized form, and what it refers to. */
+export interface CodeSummary {
+  digest: string
+  names: string[]
+  /** Names used only as `name.member`, with the members read. */
+  membersOnly: Record<string, string[]>
+  dynamicImports: string[]
+}
+
+/**
+ * Everything the dependency analysis needs from one module, without its syntax tree:
+ * small enough to keep on disk, so an unchanged module is never parsed again.
+ */
+export interface ModuleSummary {
+  imports: Record<string, ImportRef>
+  declarations: Record<string, { label: string, code: CodeSummary }>
+  exports: Record<string, { local: string } | ImportRef>
+  starExports: string[]
+  sideEffects?: CodeSummary
+  sideEffectImports: string[]
+  /** `cached()` calls, by `name#occurrence`: the factory's code and the fixtures it destructures. */
+  sites: Record<string, { factory: CodeSummary, deps: string[] }>
+  /** The code written for each fixture name in this module. */
+  fixtures: Record<string, CodeSummary>
+}
+
+export function siteId(name: string, occurrence: number): string {
+  return `${name}#${occurrence}`
+}
+
+export function summarizeModule(program: Program, file: string): ModuleSummary {
+  const facts = moduleFacts(program)
+  const declarations: ModuleSummary['declarations'] = {}
+  for (const [name, declaration] of facts.declarations) {
+    const label = isFunction(declaration.node) ? `helper ${declaration.name}()` : `${declaration.kind} ${declaration.name}`
+    declarations[name] = { label, code: summarizeCode([declaration.node]) }
+  }
+  const analysis = analyzeCallSites(program, file)
+  const sites: ModuleSummary['sites'] = {}
+  for (const { site, call, factory } of analysis.sites) {
+    sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([factory ?? call.arguments[0] as AnyNode]), deps: site.deps }
+  }
+  const fixtures: ModuleSummary['fixtures'] = {}
+  for (const [name, values] of analysis.fixtureValues) fixtures[name] = summarizeCode(values)
+  return {
+    imports: Object.fromEntries(facts.imports),
+    declarations,
+    exports: Object.fromEntries(facts.exports),
+    starExports: facts.starExports,
+    sideEffects: facts.sideEffects.length ? summarizeCode(facts.sideEffects) : undefined,
+    sideEffectImports: facts.sideEffectImports,
+    sites,
+    fixtures,
+  }
+}
+
+function summarizeCode(nodes: AnyNode[]): CodeSummary {
+  const references: References = referencesOf(nodes)
+  return {
+    digest: digest(...nodes.map(canonicalCode)),
+    names: [...references.names],
+    membersOnly: Object.fromEntries([...references.membersOnly].map(([name, members]) => [name, [...members]])),
+    dynamicImports: references.dynamicImports,
+  }
+}
+
+function isFunction(node: AnyNode): boolean {
+  if (node.type === 'FunctionDeclaration') return true
+  return node.type === 'VariableDeclarator' && (node.init?.type === 'ArrowFunctionExpression' || node.init?.type === 'FunctionExpression')
+}
