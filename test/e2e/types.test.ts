@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { expect, inject, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { Project } from '../helpers/project.js'
 
 const TYPED = `
@@ -34,7 +34,7 @@ it('types the fixture value from the factory in the object and the builder form'
       include: ['test'],
     }),
   })
-  const tsc = join(inject('sandbox'), 'node_modules/.bin/tsc')
+  const tsc = join(import.meta.dirname, '../../node_modules/.bin/tsc')
   await promisify(execFile)(tsc, ['-p', '.'], { cwd: project.dir })
 
   project.edit('test/typed.test.ts', 'const count: number = doubled', 'const count: string = doubled')

@@ -86,7 +86,7 @@ export class Project {
   }
 
   /** Runs the real Vitest CLI in the project, as a user would. */
-  run(args: string[] = [], env: Record<string, string> = {}, node = process.execPath): Promise<RunResult> {
+  run(args: string[] = [], env: Record<string, string> = {}, node = inject('cell').node): Promise<RunResult> {
     const vitest = join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
     const cleanEnv = Object.fromEntries(Object.entries(process.env)
       .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$)/.test(name)))
