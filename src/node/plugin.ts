@@ -47,6 +47,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       definesByConfig.set(project.vite.config, project.config.defines ?? {})
       workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
       project.provide(PROVIDE_KEY, workerConfig)
+      if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
     },
   }
 }
@@ -74,4 +75,16 @@ async function saveSummaries(config: WorkerConfig | undefined, fingerprinter: Fi
     : { ...stored, ...Object.fromEntries(used) }
   // Losing this write only costs a parse next run, so trouble here is not worth a warning.
   await store.writeDocument(SUMMARIES, merged).catch(() => {})
+}
+
+// Temporary files and locks a killed run left behind; a live writer or lock holder is never this old.
+const LEFTOVER_AGE_MS = 60_000
+
+function removeLeftovers(dir: string): void {
+  try {
+    new FixtureStore(dir).removeLeftovers(LEFTOVER_AGE_MS)
+  }
+  catch {
+    // A cache dir that cannot be swept is reported when a fixture first uses it.
+  }
 }

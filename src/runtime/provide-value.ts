@@ -80,7 +80,7 @@ async function obtainBytes(job: Job): Promise<Buffer> {
   }
   if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).bytes
 
-  let release: (() => Promise<void>) | undefined
+  let release: (() => void) | undefined
   try {
     release = await store.lock(slot, key)
   }
@@ -111,12 +111,15 @@ async function obtainBytes(job: Job): Promise<Buffer> {
       }, result.bytes)
     }
     catch (error) {
-      warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); "${name}" is kept in memory for this run`)
+      warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
     }
     return result.bytes
   }
   finally {
-    await release().catch(() => {})
+    try {
+      release()
+    }
+    catch {}
   }
 }
 

@@ -1,23 +1,15 @@
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import lockfile from 'proper-lockfile'
+import type { Stats } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
-import { ENTRIES_DIR, entryPath, slotDir, slotFolder } from './paths.js'
+import { checksum, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
+import { acquireLock, isAbandoned } from './lock.js'
+import { ENTRIES_DIR, entryPath, lockPath, slotDir } from './paths.js'
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
-
-// A lock holder refreshes its lock every `update` ms; one not refreshed for `stale` ms
-// belongs to a dead process and is taken over. A long factory keeps refreshing.
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: 10_000,
-  update: 2_000,
-  retries: { forever: true, minTimeout: 25, maxTimeout: 500, factor: 1.5 },
-} as const
 
 export interface StoredEntry {
   path: string
@@ -35,15 +27,17 @@ export class FixtureStore {
   /** The entry for this key, or null on a miss; a damaged entry is removed and counts as a miss. */
   read(slot: Slot, key: string): Entry | null {
     const path = entryPath(this.dir, slot, key)
-    let bytes: Buffer
+    let bytes: Buffer | null
     try {
-      bytes = readFileSync(path)
+      bytes = readNoFollow(path)
     }
     catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      const code = (error as NodeJS.ErrnoException).code
+      // Nothing there, or a file where a folder should be: a miss; the write reports the problem.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null
       throw error
     }
-    const entry = decodeEntry(bytes, { key, node: slot.node })
+    const entry = bytes && decodeEntry(bytes, { key, node: slot.node })
     if (!entry) {
       rmSync(path, { force: true })
       throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
@@ -73,9 +67,9 @@ export class FixtureStore {
 
   /** Publishes an entry atomically and removes the entries it replaces. */
   async write(slot: Slot, fields: HeaderFields, payload: Uint8Array): Promise<void> {
-    this.ensureDir()
+    injectFault('write')
+    this.ensureFolder(slotDir(this.dir, slot))
     const path = entryPath(this.dir, slot, fields.key)
-    mkdirSync(slotDir(this.dir, slot), { recursive: true, mode: 0o700 })
     await writeFileAtomic(path, encodeEntry(fields, payload), { mode: 0o600, fsync: false })
     for (const old of this.entriesOf(slotDir(this.dir, slot))) {
       if (old.header.key !== fields.key) rmSync(old.path, { force: true })
@@ -83,13 +77,9 @@ export class FixtureStore {
   }
 
   /** Waits, without spinning, until no other process builds this entry; returns the release. */
-  async lock(slot: Slot, key: string): Promise<() => Promise<void>> {
-    this.ensureDir()
-    const locks = join(this.dir, 'locks')
-    mkdirSync(locks, { recursive: true, mode: 0o700 })
-    // proper-lockfile needs a path to lock; the lock itself is the `.lock` folder beside it.
-    const path = join(locks, `${slotFolder(slot)}-${key.slice(0, 32)}`)
-    return lockfile.lock(path, { ...LOCK_OPTIONS, lockfilePath: `${path}.lock` })
+  async lock(slot: Slot, key: string): Promise<() => void> {
+    this.ensureFolder(join(this.dir, 'locks'))
+    return acquireLock(lockPath(this.dir, slot, key))
   }
 
   /** Every readable entry header in the cache. */
@@ -102,10 +92,16 @@ export class FixtureStore {
     rmSync(path, { force: true })
   }
 
-  /** A JSON document the cache keeps beside its entries (module summaries); null when absent or unreadable. */
+  /**
+   * A JSON document the cache keeps beside its entries (module summaries). Null when absent,
+   * unreadable, or edited: it carries its own checksum, so a changed byte is never trusted.
+   */
   readDocument<T>(name: string): T | null {
     try {
-      return JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T
+      const text = readNoFollow(join(this.dir, name))?.toString('utf8') ?? ''
+      const newline = text.indexOf('\n')
+      const body = text.slice(newline + 1)
+      return newline > 0 && text.slice(0, newline) === checksum(Buffer.from(body)) ? JSON.parse(body) as T : null
     }
     catch {
       return null
@@ -114,26 +110,39 @@ export class FixtureStore {
 
   /** Replaces a JSON document atomically: concurrent writers cannot leave half a file. */
   async writeDocument(name: string, value: unknown): Promise<void> {
-    this.ensureDir()
-    await writeFileAtomic(join(this.dir, name), JSON.stringify(value), { mode: 0o600, fsync: false })
+    injectFault('write')
+    this.ensureFolder(this.dir)
+    const body = JSON.stringify(value)
+    await writeFileAtomic(join(this.dir, name), `${checksum(Buffer.from(body))}\n${body}`, { mode: 0o600, fsync: false })
   }
 
-  /** Removes what interrupted runs left behind: temporary files, and locks no process holds. */
+  /**
+   * Removes what interrupted runs left behind: locks whose holder is gone, temporary entry
+   * files no lock holder is writing, and other temporary files older than `olderThanMs`.
+   */
   removeLeftovers(olderThanMs: number): string[] {
     const removed: string[] = []
-    const cutoff = Date.now() - olderThanMs
-    const sweep = (folder: string, isLeftover: (name: string) => boolean) => {
-      for (const name of safeReaddir(folder)) {
-        const path = join(folder, name)
-        if (isLeftover(name) && statSync(path).mtimeMs < cutoff) {
-          rmSync(path, { recursive: true, force: true })
-          removed.push(path)
-        }
+    const remove = (path: string) => {
+      rmSync(path, { recursive: true, force: true })
+      removed.push(path)
+    }
+    const locks = join(this.dir, 'locks')
+    for (const name of safeReaddir(locks)) {
+      if (isAbandoned(join(locks, name))) remove(join(locks, name))
+    }
+    // Entries are written by the holder of their lock: a temporary file beside no live lock is litter.
+    const entries = join(this.dir, ENTRIES_DIR)
+    for (const folder of safeReaddir(entries)) {
+      for (const name of safeReaddir(join(entries, folder))) {
+        const key = /^([0-9a-f]{64})\.entry\./.exec(name)?.[1]
+        if (key && !existsSync(join(locks, `${folder}-${key.slice(0, 32)}`))) remove(join(entries, folder, name))
       }
     }
-    const entries = join(this.dir, ENTRIES_DIR)
-    for (const folder of safeReaddir(entries)) sweep(join(entries, folder), name => !name.endsWith('.entry'))
-    sweep(join(this.dir, 'locks'), () => true)
+    const cutoff = Date.now() - olderThanMs
+    for (const name of safeReaddir(this.dir)) {
+      const path = join(this.dir, name)
+      if (/\.json\.[0-9a-f]+$/.test(name) && (lstatSafe(path)?.mtimeMs ?? Infinity) < cutoff) remove(path)
+    }
     return removed
   }
 
@@ -147,11 +156,60 @@ export class FixtureStore {
     })
   }
 
-  private ensureDir(): void {
-    if (existsSync(join(this.dir, 'CACHEDIR.TAG'))) return
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 })
-    writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
+  /**
+   * Makes a folder of the cache exist as a real folder. A symlink inside the cache dir is
+   * replaced, so nothing is ever written through it to elsewhere; a file standing where the
+   * cache dir should be is the user's, and is reported, not removed.
+   */
+  private ensureFolder(folder: string): void {
+    if (!existsSync(join(this.dir, 'CACHEDIR.TAG'))) {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+      writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
+    }
+    for (let at = folder; at !== this.dir && at.startsWith(this.dir); at = dirname(at)) {
+      const stats = lstatSafe(at)
+      if (stats && !stats.isDirectory()) rmSync(at, { force: true })
+    }
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
   }
+}
+
+function lstatSafe(path: string): Stats | null {
+  try {
+    return lstatSync(path)
+  }
+  catch {
+    return null
+  }
+}
+
+/** Reads a file unless it is a symlink (then null): the cache never follows links out of itself. */
+function readNoFollow(path: string): Buffer | null {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  }
+  catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return null
+    throw error
+  }
+  try {
+    return readFileSync(fd)
+  }
+  finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Lets tests make the store fail where a real disk would (`write:ENOSPC`), which root
+ * cannot otherwise provoke. Unset in normal use.
+ */
+function injectFault(operation: string): void {
+  const fault = process.env.VITEST_FIXTURE_CACHE_FAULT
+  if (!fault?.startsWith(`${operation}:`)) return
+  const code = fault.slice(operation.length + 1)
+  throw Object.assign(new Error(`${code}: injected fault, ${operation}`), { code })
 }
 
 function safeReaddir(folder: string): string[] {

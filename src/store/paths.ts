@@ -28,3 +28,8 @@ export function slotDir(cacheDir: string, slot: Slot): string {
 export function entryPath(cacheDir: string, slot: Slot, key: string): string {
   return join(slotDir(cacheDir, slot), `${key}.entry`)
 }
+
+/** The lock folder that guards building one entry. */
+export function lockPath(cacheDir: string, slot: Slot, key: string): string {
+  return join(cacheDir, 'locks', `${slotFolder(slot)}-${key.slice(0, 32)}`)
+}

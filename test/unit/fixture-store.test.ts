@@ -68,11 +68,11 @@ describe('FixtureStore', () => {
     let second = false
     const waiting = store.lock(slot, 'k1').then((releaseSecond) => {
       second = true
-      return releaseSecond()
+      releaseSecond()
     })
     await new Promise(resolve => setTimeout(resolve, 200))
     expect(second).toBe(false)
-    await release()
+    release()
     await waiting
     expect(second).toBe(true)
   })

@@ -1,0 +1,99 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+// A holder on another machine (a shared cache dir) proves it is alive by refreshing the lock's
+// mtime; one not refreshed for this long is taken over.
+const REMOTE_STALE_MS = 60_000
+const REFRESH_MS = 10_000
+
+interface Owner {
+  host: string
+  pid: number
+}
+
+/**
+ * A lock folder created with `mkdir` (atomic on every file system) that names its owner.
+ * On this machine a holder counts as alive while its process exists, so a factory that blocks
+ * the event loop for minutes keeps its lock, and a SIGKILLed one loses it at the next poll.
+ * Waiting polls with growing pauses: no busy loop.
+ */
+export async function acquireLock(path: string): Promise<() => void> {
+  for (let pause = 20; ; pause = Math.min(pause * 1.5, 500)) {
+    if (tryCreate(path)) return holdLock(path)
+    if (isAbandoned(path)) {
+      rmSync(path, { recursive: true, force: true })
+      continue
+    }
+    await sleep(pause)
+  }
+}
+
+/** Prepares the lock with its owner file aside, then renames it into place: a lock is never ownerless. */
+function tryCreate(path: string): boolean {
+  const draft = `${path}.draft-${process.pid}-${Math.random().toString(36).slice(2)}`
+  mkdirSync(draft, { mode: 0o700 })
+  try {
+    writeFileSync(join(draft, 'owner.json'), JSON.stringify({ host: hostname(), pid: process.pid } satisfies Owner), { mode: 0o600 })
+    renameSync(draft, path)
+    return true
+  }
+  catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false
+    throw error
+  }
+  finally {
+    rmSync(draft, { recursive: true, force: true })
+  }
+}
+
+function holdLock(path: string): () => void {
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date()
+      utimesSync(path, now, now)
+    }
+    catch {}
+  }, REFRESH_MS)
+  refresh.unref()
+  return () => {
+    clearInterval(refresh)
+    rmSync(path, { recursive: true, force: true })
+  }
+}
+
+export function isAbandoned(path: string): boolean {
+  let age: number
+  try {
+    age = Date.now() - statSync(path).mtimeMs
+  }
+  catch {
+    return false
+  }
+  // A draft left by a killed process is named after its pid.
+  const draftOwner = /\.draft-(\d+)-\w+$/.exec(path)?.[1]
+  if (draftOwner) return !processExists(Number(draftOwner))
+  let owner: Owner
+  try {
+    owner = JSON.parse(readFileSync(join(path, 'owner.json'), 'utf8')) as Owner
+  }
+  catch {
+    // Unreadable owner: only a damaged lock, since locks appear with their owner file.
+    return age > REMOTE_STALE_MS
+  }
+  if (owner.host !== hostname()) return age > REMOTE_STALE_MS
+  return !processExists(owner.pid)
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  }
+  catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
