@@ -2,7 +2,9 @@ import type { StoredEntry } from '../store/fixture-store.js'
 import { existsSync } from 'node:fs'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
-import { formatBytes, parseBytes, parseDuration, table, UsageError } from './format.js'
+import { prune as pruneStore, totalBytes } from '../store/prune.js'
+import { formatBytes, parseBytes, parseDuration } from '../shared/units.js'
+import { table, UsageError } from './format.js'
 
 export function openExisting(dir: string): FixtureStore {
   if (!existsSync(dir)) throw new UsageError(`no fixture cache at ${dir}; pass --dir or run your tests first`)
@@ -53,26 +55,16 @@ export function clear(store: FixtureStore, names: string[]): string {
   const doomed = names.length ? entries.filter(entry => names.includes(entry.header.name)) : entries
   for (const entry of doomed) store.remove(entry.path)
   store.removeLeftovers(0)
-  return `removed ${doomed.length} ${doomed.length === 1 ? 'entry' : 'entries'} (${formatBytes(sum(doomed))})`
+  return `removed ${doomed.length} ${doomed.length === 1 ? 'entry' : 'entries'} (${formatBytes(totalBytes(doomed))})`
 }
 
 export function prune(store: FixtureStore, options: { maxSize?: string, olderThan?: string }): string {
-  const maxBytes = options.maxSize === undefined ? Infinity : parseBytes(options.maxSize)
-  const maxAge = options.olderThan === undefined ? Infinity : parseDuration(options.olderThan)
-  const leftovers = store.removeLeftovers(60_000)
-  // Least recently used first: what is kept is what runs keep reading.
-  const entries = store.list().sort((a, b) => a.usedAt.getTime() - b.usedAt.getTime())
-  const now = Date.now()
-  let total = sum(entries)
-  const removed: StoredEntry[] = []
-  for (const entry of entries) {
-    if (total <= maxBytes && now - entry.usedAt.getTime() <= maxAge) continue
-    store.remove(entry.path)
-    removed.push(entry)
-    total -= entry.bytes
-  }
-  return `removed ${removed.length} ${removed.length === 1 ? 'entry' : 'entries'} (${formatBytes(sum(removed))})`
-    + `${leftovers.length ? ` and ${leftovers.length} leftover temporary files or locks` : ''}; ${formatBytes(total)} kept`
+  const { removed, leftovers, keptBytes } = pruneStore(store, {
+    maxBytes: options.maxSize === undefined ? undefined : parseBytes(options.maxSize),
+    maxAgeMs: options.olderThan === undefined ? undefined : parseDuration(options.olderThan),
+  })
+  return `removed ${removed.length} ${removed.length === 1 ? 'entry' : 'entries'} (${formatBytes(totalBytes(removed))})`
+    + `${leftovers ? ` and ${leftovers} leftover temporary files or locks` : ''}; ${formatBytes(keptBytes)} kept`
 }
 
 export function info(store: FixtureStore): string {
@@ -81,11 +73,7 @@ export function info(store: FixtureStore): string {
     ['dir', store.dir],
     ['entries', String(entries.length)],
     ['fixtures', String(new Set(entries.map(entry => entry.header.name)).size)],
-    ['total size', formatBytes(sum(entries))],
+    ['total size', formatBytes(totalBytes(entries))],
     ['format version', String(FORMAT_VERSION)],
   ])
-}
-
-function sum(entries: StoredEntry[]): number {
-  return entries.reduce((total, entry) => total + entry.bytes, 0)
 }

@@ -18,7 +18,7 @@ function run(action: () => string): void {
   }
   catch (error) {
     console.error(`vitest-fixture-cache: ${error instanceof Error ? error.message : String(error)}`)
-    process.exitCode = error instanceof UsageError ? 2 : 1
+    process.exitCode = error instanceof UsageError || error instanceof RangeError ? 2 : 1
   }
 }
 

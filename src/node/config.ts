@@ -1,10 +1,50 @@
 import type { CacheMode, WorkerConfig } from '../shared/protocol.js'
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseBytes } from '../shared/units.js'
 
 export interface FixtureCacheOptions {
   /** Cache directory, relative to the Vitest root. Default: `node_modules/.cache/vitest-fixture-cache`. */
   dir?: string
+  /** No summary line after the run. */
+  silent?: boolean
+  /** A line per fixture after the summary (also with the verbose reporter). */
+  detail?: boolean
+  /** Where to write the JSON report of the last run, relative to the Vitest root; `false` for none. Default: `last-run.json` in the cache dir. */
+  report?: string | false
+  /** After each run, remove least recently used entries beyond this size: `2GB`, `500MB`, or bytes. */
+  maxSize?: string | number
+}
+
+const OPTION_TYPES: Record<keyof FixtureCacheOptions, string> = {
+  dir: 'a string',
+  silent: 'a boolean',
+  detail: 'a boolean',
+  report: 'a string or false',
+  maxSize: 'a size like "2GB" or a number of bytes',
+}
+
+/** Checks the plugin options where the config is loaded; returns `maxSize` in bytes. */
+export function validatePluginOptions(options: FixtureCacheOptions): { maxBytes?: number } {
+  const fail = (problem: string): never => {
+    throw new Error(`[vitest-fixture-cache] fixtureCache(): ${problem}`)
+  }
+  for (const [name, value] of Object.entries(options)) {
+    if (!Object.hasOwn(OPTION_TYPES, name)) fail(`unknown option "${name}"; known options are ${Object.keys(OPTION_TYPES).join(', ')}`)
+    const expected = OPTION_TYPES[name as keyof FixtureCacheOptions]
+    const ok = name === 'report'
+      ? value === false || typeof value === 'string'
+      : name === 'maxSize' ? typeof value === 'string' || typeof value === 'number' : typeof value === expected.split(' ')[1]
+    if (value !== undefined && !ok) fail(`option "${name}" must be ${expected}, got ${JSON.stringify(value)}`)
+  }
+  if (options.maxSize === undefined) return {}
+  try {
+    return { maxBytes: typeof options.maxSize === 'number' ? options.maxSize : parseBytes(options.maxSize) }
+  }
+  catch (error) {
+    return fail(`option "maxSize": ${(error as Error).message}`)
+  }
 }
 
 export const DEFAULT_DIR = 'node_modules/.cache/vitest-fixture-cache'
@@ -22,6 +62,7 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
     mode: parseMode(env.FIXTURE_CACHE),
     refresh: parseRefresh(env.FIXTURE_CACHE_REFRESH),
     runId,
+    journal: join(tmpdir(), `vitest-fixture-cache-${runId}`),
   }
 }
 

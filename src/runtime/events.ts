@@ -1,28 +1,38 @@
+import type { FixtureEvent, JournalLine, WorkerConfig } from '../shared/protocol.js'
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { threadId } from 'node:worker_threads'
 import { debug } from './debug.js'
 
-/** What the cache did for one fixture in this worker. */
-export interface FixtureEvent {
-  name: string
-  /** Module that defines the fixture, relative to the Vitest root. */
-  file: string
-  key: string
-  outcome: 'reused' | 'built'
-  /** Why it was built: `first build`, `refresh requested`, `helper tokenize() in src/text.ts changed`, ... */
-  reason?: string
-  buildMs?: number
-  bytes: number
-}
+export type { FixtureEvent }
 
 const events: FixtureEvent[] = []
 
-export function recordEvent(event: FixtureEvent): void {
+export function recordEvent(config: WorkerConfig, event: FixtureEvent): void {
   events.push(event)
   debug(event.outcome === 'reused'
     ? `${event.name}: reused (${event.bytes} bytes)`
-    : `${event.name}: built in ${Math.round(event.buildMs ?? 0)} ms (${event.reason})`)
+    : `${event.name}: built in ${Math.round(event.buildMs)} ms (${event.reason})`)
+  journal(config, { type: 'event', event })
+}
+
+export function recordBuildStart(config: WorkerConfig, name: string): void {
+  journal(config, { type: 'building', name, startedAt: Date.now() })
 }
 
 /** The decisions the cache made in this worker so far, oldest first. */
 export function fixtureCacheEvents(): readonly FixtureEvent[] {
   return events
+}
+
+let journalReady = false
+
+/** Tells the main process what happened; the summary is a nicety, so trouble here is ignored. */
+function journal(config: WorkerConfig, line: JournalLine): void {
+  try {
+    if (!journalReady) mkdirSync(config.journal, { recursive: true, mode: 0o700 })
+    journalReady = true
+    appendFileSync(join(config.journal, `${process.pid}-${threadId}.jsonl`), `${JSON.stringify(line)}\n`)
+  }
+  catch {}
 }

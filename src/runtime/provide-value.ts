@@ -7,7 +7,7 @@ import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue } from './codec.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError, warnOnce } from './errors.js'
-import { recordEvent } from './events.js'
+import { recordBuildStart, recordEvent } from './events.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
 const stores = new Map<string, FixtureStore>()
@@ -126,10 +126,19 @@ async function obtainBytes(job: Job): Promise<Buffer> {
 /** A stored payload for this key, or null; with `thisRunOnly`, only one built during this run. */
 function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer | null {
   try {
+    const started = performance.now()
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
     if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
-    recordEvent({ name: job.name, file: job.slot.file, key: job.key, outcome: 'reused', bytes: entry.payload.length })
+    recordEvent(job.config, {
+      name: job.name,
+      file: job.slot.file,
+      key: job.key,
+      outcome: 'reused',
+      buildMs: entry.header.buildMs,
+      loadMs: performance.now() - started,
+      bytes: entry.payload.length,
+    })
     return entry.payload
   }
   catch (error) {
@@ -151,11 +160,12 @@ function missReason(store: FixtureStore, job: Job): string {
 }
 
 async function build(job: Job, reason: string): Promise<{ bytes: Buffer, buildMs: number }> {
+  recordBuildStart(job.config, job.name)
   const started = performance.now()
   const value = await job.definition.factory(job.context)
   const buildMs = performance.now() - started
   const bytes = encodeValue(value, job.name, job.definition.options.serializer)
-  recordEvent({ name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, bytes: bytes.length })
+  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: bytes.length })
   return { bytes, buildMs }
 }
 

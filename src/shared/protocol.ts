@@ -15,7 +15,30 @@ export interface WorkerConfig {
   refresh: true | string[]
   /** Identifies this run, so a refresh rebuilds once per run, not once per worker. */
   runId: string
+  /** Folder (outside the cache dir) where workers append what they did, for the run summary. */
+  journal: string
 }
+
+/** What the cache did for one fixture in one worker. */
+export interface FixtureEvent {
+  name: string
+  /** Module that defines the fixture, relative to the Vitest root. */
+  file: string
+  key: string
+  outcome: 'reused' | 'built'
+  /** Why it was built: `first build`, `refresh requested`, `helper tokenize() in src/text.ts changed`, ... */
+  reason?: string
+  /** Building took (built), or took when the entry was made (reused). */
+  buildMs: number
+  /** Reading and checking the stored entry (reused). */
+  loadMs: number
+  bytes: number
+}
+
+/** One line of the journal: a decision, or a build that has started (for the progress line). */
+export type JournalLine =
+  | { type: 'event', event: FixtureEvent }
+  | { type: 'building', name: string, startedAt: number }
 
 /**
  * What the plugin's transform learns about a `cached()` call from the module source

@@ -116,6 +116,12 @@ export class FixtureStore {
     await writeFileAtomic(join(this.dir, name), `${checksum(Buffer.from(body))}\n${body}`, { mode: 0o600, fsync: false })
   }
 
+  /** The last run's report, for people and tools: plain JSON, replaced atomically. */
+  writeReport(report: unknown): void {
+    this.ensureFolder(this.dir)
+    writeFileAtomic.sync(join(this.dir, 'last-run.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 })
+  }
+
   /**
    * Removes what interrupted runs left behind: locks whose holder is gone, temporary entry
    * files no lock holder is writing, and other temporary files older than `olderThanMs`.

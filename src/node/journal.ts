@@ -1,0 +1,41 @@
+import type { FixtureEvent, JournalLine } from '../shared/protocol.js'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** Everything workers appended to the run's journal so far. */
+export function readJournal(folder: string): JournalLine[] {
+  let files: string[]
+  try {
+    files = readdirSync(folder)
+  }
+  catch {
+    return []
+  }
+  return files.flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
+    try {
+      return line ? [{ ...JSON.parse(line) as JournalLine, source: file }] : []
+    }
+    catch {
+      return []
+    }
+  }))
+}
+
+export function journalEvents(lines: readonly JournalLine[]): FixtureEvent[] {
+  return lines.flatMap(line => (line.type === 'event' ? [line.event] : []))
+}
+
+/** Builds that started and have not finished (or failed): what the progress line shows. */
+export function buildsInProgress(lines: ReadonlyArray<JournalLine & { source?: string }>): Array<{ name: string, startedAt: number }> {
+  const running = new Map<string, { name: string, startedAt: number }>()
+  for (const line of lines) {
+    const id = `${line.source}\0${line.type === 'event' ? line.event.name : line.name}`
+    if (line.type === 'building') running.set(id, { name: line.name, startedAt: line.startedAt })
+    else running.delete(id)
+  }
+  return [...running.values()]
+}
+
+export function clearJournal(folder: string): void {
+  rmSync(folder, { recursive: true, force: true })
+}

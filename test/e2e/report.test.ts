@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+const config = (options: string) => `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache(${options})] })
+`
+
+const FIXTURES = `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  corpus: cached(async () => {
+    appendFileSync('builds.log', 'corpus\\n')
+    await new Promise(resolve => setTimeout(resolve, 300))
+    return 'x'.repeat(2000)
+  }, { scope: 'file' }),
+  db: cached(async () => {
+    appendFileSync('builds.log', 'db\\n')
+    return { rows: [1, 2, 3] }
+  }),
+})
+`
+
+const USER = `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('both', ({ corpus, db }) => { expect(corpus.length + db.rows.length).toBe(2003) })
+`
+
+interface Report { fixtures: Array<{ name: string, outcome: string, reason?: string, buildMs: number, loadMs: number, sizeBytes: number, key: string }> }
+
+it('prints one summary line per run, aggregated over workers, and writes a JSON report', async () => {
+  const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USER, 'test/b.test.ts': USER, 'test/c.test.ts': USER })
+  const cold = await runOk(project)
+  expect(cold.stdout).toMatch(/fixture cache: 2 rebuilt in \d+\.\d s — corpus: first build; db: first build\n/)
+  expect(cold.stdout.match(/fixture cache:/g)).toHaveLength(1)
+
+  const warm = await runOk(project)
+  expect(warm.stdout).toMatch(/fixture cache: 2 reused \(saved \d+\.\d s\)\n/)
+  const report = JSON.parse(readFileSync(join(project.dir, 'node_modules/.cache/vitest-fixture-cache/last-run.json'), 'utf8')) as Report
+  expect(report.fixtures.map(fixture => [fixture.name, fixture.outcome])).toEqual([['corpus', 'hit'], ['db', 'hit']])
+  expect(report.fixtures[0]!.buildMs).toBeGreaterThanOrEqual(290)
+  expect(report.fixtures[0]!.sizeBytes).toBeGreaterThan(2000)
+  expect(report.fixtures[0]!.key).toMatch(/^[0-9a-f]{64}$/)
+
+  project.edit('test/fixtures.ts', `return { rows: [1, 2, 3] }`, `return { rows: [1, 2, 3], extra: true }`)
+  const edited = await runOk(project)
+  expect(edited.stdout).toMatch(/fixture cache: 1 reused \(saved \d+\.\d s\), 1 rebuilt in \d+\.\d s — db: factory changed\n/)
+})
+
+it('is silent on request, detailed on request, writes the report where asked, and trims to maxSize', async () => {
+  const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USER, 'vitest.config.ts': config(`{ silent: true }`) })
+  expect((await runOk(project)).stdout).not.toContain('fixture cache:')
+
+  project.write('vitest.config.ts', config(`{ detail: true, report: 'fixture-report.json' }`))
+  const detailed = await runOk(project)
+  expect(detailed.stdout).toMatch(/ {2}✓ corpus {2}reused/)
+  expect(detailed.stdout).toMatch(/ {2}✓ db {6}reused/)
+  expect(JSON.parse(project.read('fixture-report.json')).fixtures).toHaveLength(2)
+
+  project.write('vitest.config.ts', config(`{ maxSize: '1kB' }`))
+  await runOk(project)
+  expect(project.cacheEntries().length).toBeLessThan(2)
+})
+
+it('rejects a bad plugin option with a clear message', async () => {
+  const project = Project.create({ 'test/a.test.ts': USER, 'test/fixtures.ts': FIXTURES, 'vitest.config.ts': config(`{ maxSize: 'lots' } as any`) })
+  const result = await project.run()
+  expect(result.code).not.toBe(0)
+  expect(result.output).toContain(`fixtureCache(): option "maxSize": "lots" is not a size`)
+})
