@@ -1,25 +1,22 @@
 // `npm run demo`: runs the corpus-search example twice from an empty cache and shows what the cache saved.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { installPacked } from '../scripts/install-packed.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const example = join(repo, 'examples/corpus-search')
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
 
-// The example imports the package by name, as a user's project would: link it to this checkout's build.
-const link = join(example, 'node_modules/vitest-fixture-cache')
-if (!existsSync(link)) {
-  mkdirSync(dirname(link), { recursive: true })
-  symlinkSync(relative(dirname(link), repo), link)
-}
 if (!existsSync(join(repo, 'dist/index.js'))) {
   console.error('dist/ is missing: run `npm run build` first (npm run demo does).')
   process.exit(1)
 }
+// The example imports the package by name, as a user's project would: install this checkout's build there.
+installPacked(join(example, 'node_modules'))
 
 rmSync(join(example, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
 const logs = mkdtempSync(join(tmpdir(), 'vfc-demo-'))
@@ -42,6 +39,8 @@ function run(label) {
   const builds = existsSync(buildLog) ? readFileSync(buildLog, 'utf8').split('\n').filter(Boolean) : []
   const tests = output.match(/Tests\s+(.+)/)?.[1]?.trim() ?? ''
   console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  ${String(builds.length).padStart(2)} fixture builds ${builds.length ? `(${builds.join(', ')})` : '            '}  tests: ${tests}`)
+  // What the plugin itself reported for the run.
+  console.log(`           ${output.match(/fixture cache: .*/)?.[0] ?? ''}`)
   return seconds
 }
 

@@ -4,6 +4,7 @@ import type { Slot } from '../store/paths.js'
 import type { FixtureDefinition } from './definition.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
+import type { Codec, Encoded } from './codec.js'
 import { decodeValue, encodeValue } from './codec.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError, warnOnce } from './errors.js'
@@ -12,7 +13,7 @@ import { pluginMissing, workerConfig } from './worker-config.js'
 
 const stores = new Map<string, FixtureStore>()
 // Bytes per slot and key in this worker: a value is built or read at most once per run.
-const bytesInFlight = new Map<string, Promise<Buffer>>()
+const bytesInFlight = new Map<string, Promise<Encoded>>()
 // The code a factory depends on, as the main process digested it: asked once per worker.
 const codeInputsOf = new WeakMap<FixtureDefinition, Promise<KeyInput[]>>()
 // Which key each handed-out copy came from, so a downstream cached fixture can chain it.
@@ -69,7 +70,7 @@ interface Job {
   context: Record<string, unknown>
 }
 
-async function obtainBytes(job: Job): Promise<Buffer> {
+async function obtainBytes(job: Job): Promise<Encoded> {
   const { config, name, slot, key } = job
   const store = storeFor(config.dir)
   const refresh = config.refresh === true || config.refresh.includes(name)
@@ -78,7 +79,7 @@ async function obtainBytes(job: Job): Promise<Buffer> {
     const hit = readEntry(store, job, false)
     if (hit) return hit
   }
-  if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).bytes
+  if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).encoded
 
   let release: (() => void) | undefined
   try {
@@ -86,7 +87,7 @@ async function obtainBytes(job: Job): Promise<Buffer> {
   }
   catch (error) {
     warnOnce(`cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
-    return (await build(job, 'cache unavailable')).bytes
+    return (await build(job, 'cache unavailable')).encoded
   }
   try {
     // Another worker may have built it while this one waited for the lock.
@@ -95,7 +96,7 @@ async function obtainBytes(job: Job): Promise<Buffer> {
     const stored = config.mode === 'verify' ? readEntry(store, job, false) : null
     const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
     const result = await build(job, reason)
-    if (stored && !stored.equals(result.bytes)) {
+    if (stored && !stored.bytes.equals(result.encoded.bytes)) {
       throw new CachedFixtureError(`FIXTURE_CACHE=verify: "${name}" built again differs from the stored value; its factory is not deterministic (Date.now(), Math.random(), unordered I/O?)`)
     }
     try {
@@ -108,12 +109,13 @@ async function obtainBytes(job: Job): Promise<Buffer> {
         buildMs: Math.round(result.buildMs),
         runId: config.runId,
         createdAt: new Date().toISOString(),
-      }, result.bytes)
+        codec: result.encoded.codec,
+      }, result.encoded.bytes)
     }
     catch (error) {
       warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
     }
-    return result.bytes
+    return result.encoded
   }
   finally {
     try {
@@ -124,7 +126,7 @@ async function obtainBytes(job: Job): Promise<Buffer> {
 }
 
 /** A stored payload for this key, or null; with `thisRunOnly`, only one built during this run. */
-function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer | null {
+function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Encoded | null {
   try {
     const started = performance.now()
     const entry = store.read(job.slot, job.key)
@@ -139,7 +141,7 @@ function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Buffer 
       loadMs: performance.now() - started,
       bytes: entry.payload.length,
     })
-    return entry.payload
+    return { codec: entry.header.codec as Codec, bytes: entry.payload }
   }
   catch (error) {
     warnOnce(`${describeError(error)}`)
@@ -159,14 +161,14 @@ function missReason(store: FixtureStore, job: Job): string {
   }
 }
 
-async function build(job: Job, reason: string): Promise<{ bytes: Buffer, buildMs: number }> {
+async function build(job: Job, reason: string): Promise<{ encoded: Encoded, buildMs: number }> {
   recordBuildStart(job.config, job.name)
   const started = performance.now()
   const value = await job.definition.factory(job.context)
   const buildMs = performance.now() - started
-  const bytes = encodeValue(value, job.name, job.definition.options.serializer)
-  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: bytes.length })
-  return { bytes, buildMs }
+  const encoded = encodeValue(value, job.name, job.definition.options.serializer)
+  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: encoded.bytes.length })
+  return { encoded, buildMs }
 }
 
 function storeFor(dir: string): FixtureStore {

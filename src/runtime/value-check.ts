@@ -9,19 +9,30 @@ const FAITHFUL_PROTOTYPES = new Set<object | null>([
 
 interface Visit { value: unknown, parent?: Visit, step: string }
 
-/**
- * Finds the first part of a value that `node:v8` would drop, reject or change, and says
- * where it is: `corpus.items[3].parse is a function`. Returns undefined when all is well.
- */
-export function findUnfaithfulPart(value: unknown, rootName: string): string | undefined {
+export interface ValueCheck {
+  /** Where the value holds something `node:v8` would drop, reject or change: `corpus.items[3].parse is a function`. */
+  problem?: string
+  /** True when JSON carries the value exactly (plain data, no shared references): JSON reads back faster than v8. */
+  jsonExact: boolean
+}
+
+/** Walks a freshly built value once: is it storable, and is JSON enough to store it? */
+export function checkValue(value: unknown, rootName: string): ValueCheck {
   const seen = new Set<object>()
   const stack: Visit[] = [{ value, step: rootName }]
+  let jsonExact = true
   while (stack.length) {
     const visit = stack.pop()!
     const problem = problemWith(visit.value)
-    if (problem) return `${pathOf(visit)} ${problem}`
+    if (problem) return { problem: `${pathOf(visit)} ${problem}`, jsonExact: false }
     const current = visit.value
-    if (typeof current !== 'object' || current === null || seen.has(current)) continue
+    if (jsonExact && !isJsonExact(current)) jsonExact = false
+    if (typeof current !== 'object' || current === null) continue
+    if (seen.has(current)) {
+      // A shared or circular reference: JSON would copy it, or fail.
+      jsonExact = false
+      continue
+    }
     seen.add(current)
     if (ArrayBuffer.isView(current)) continue
     if (current instanceof Map) {
@@ -37,12 +48,32 @@ export function findUnfaithfulPart(value: unknown, rootName: string): string | u
       for (const member of current) stack.push({ value: member, parent: visit, step: `.values()[${index++}]` })
     }
     if (Object.getOwnPropertySymbols(current).some(symbol => Object.prototype.propertyIsEnumerable.call(current, symbol)))
-      return `${pathOf(visit)} has a symbol-keyed property, which would be lost`
-    for (const key of Object.keys(current)) {
+      return { problem: `${pathOf(visit)} has a symbol-keyed property, which would be lost`, jsonExact: false }
+    const keys = Object.keys(current)
+    // Holes and extra properties on arrays do not survive JSON.
+    if (Array.isArray(current) && keys.length !== current.length) jsonExact = false
+    for (const key of keys) {
       stack.push({ value: (current as Record<string, unknown>)[key], parent: visit, step: stepFor(current, key) })
     }
   }
-  return undefined
+  return { jsonExact }
+}
+
+function isJsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0)
+    case 'object': {
+      if (value === null) return true
+      const prototype = Object.getPrototypeOf(value) as object | null
+      return prototype === Object.prototype || prototype === Array.prototype
+    }
+    default:
+      return false
+  }
 }
 
 function problemWith(value: unknown): string | undefined {

@@ -16,6 +16,8 @@ export interface EntryHeader {
   buildMs: number
   runId: string
   createdAt: string
+  /** How the payload is read back (`json`, `v8`, `custom`); the store does not interpret it. */
+  codec: string
 }
 
 export interface Entry {

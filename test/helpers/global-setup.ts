@@ -1,9 +1,9 @@
 import type { TestProject } from 'vitest/node'
 import type { Cell } from './cells.js'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { installPacked } from '../../scripts/install-packed.mjs'
 import { cell } from './cells.js'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -34,10 +34,7 @@ export default function setup(project: TestProject): () => void {
   }
   link(join(repo, 'node_modules'))
   if (matrixCell.modules) link(matrixCell.modules)
-  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', sandbox], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1)!
-  const installed = join(modules, 'vitest-fixture-cache')
-  mkdirSync(installed)
-  execFileSync('tar', ['-xzf', join(sandbox, packed), '-C', installed, '--strip-components=1'])
+  installPacked(modules)
   project.provide('sandbox', sandbox)
   project.provide('cell', matrixCell)
   return () => rmSync(sandbox, { recursive: true, force: true })

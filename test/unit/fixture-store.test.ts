@@ -7,7 +7,7 @@ import { CacheDamageError, FixtureStore } from '../../src/store/fixture-store.js
 import { entryPath } from '../../src/store/paths.js'
 
 const slot: Slot = { name: 'corpus', file: 'test/fixtures.ts', node: 'v20.0.0' }
-const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, node: slot.node, inputs: [{ name: 'factory', digest: key }], buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z' })
+const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, node: slot.node, inputs: [{ name: 'factory', digest: key }], buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', codec: 'v8' })
 
 describe('FixtureStore', () => {
   let dir: string
@@ -22,7 +22,7 @@ describe('FixtureStore', () => {
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const entry = store.read(slot, 'k1')
     expect(entry?.payload.toString()).toBe('payload')
-    expect(entry?.header).toMatchObject({ key: 'k1', size: 7, format: 1 })
+    expect(entry?.header).toMatchObject({ key: 'k1', size: 7, format: 2 })
     expect(store.read(slot, 'k2')).toBeNull()
     expect(store.read({ ...slot, node: 'v22.0.0' }, 'k1')).toBeNull()
   })
@@ -60,7 +60,7 @@ describe('FixtureStore', () => {
       await store.write({ ...slot, name }, { ...fields('k'), name }, Buffer.from(name))
       expect(store.read({ ...slot, name }, 'k')?.payload.toString()).toBe(name)
     }
-    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', 'entries-v1'])
+    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', 'entries-v2'])
   })
 
   it('lets one holder at a time take a lock', async () => {

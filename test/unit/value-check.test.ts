@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { findUnfaithfulPart } from '../../src/runtime/value-check.js'
+import { checkValue } from '../../src/runtime/value-check.js'
 
-describe('findUnfaithfulPart', () => {
+const findUnfaithfulPart = (value: unknown, name: string) => checkValue(value, name).problem
+
+describe('checkValue', () => {
   it('accepts what node:v8 carries faithfully, cycles included', () => {
     const cycle: Record<string, unknown> = { n: 1 }
     cycle.self = cycle
@@ -33,5 +35,14 @@ describe('findUnfaithfulPart', () => {
     let chain: Record<string, unknown> = { end: true }
     for (let depth = 0; depth < 100_000; depth++) chain = { next: chain }
     expect(findUnfaithfulPart(chain, 'chain')).toBeUndefined()
+  })
+})
+
+describe('JSON exactness', () => {
+  it('is true for plain data only', () => {
+    expect(checkValue({ a: [1, 'x', true, null, { b: 2.5 }] }, 'v').jsonExact).toBe(true)
+    const shared = { s: 1 }
+    const inexact = [new Map(), new Date(), 1n, Number.NaN, -0, [1, , 3], { u: undefined }, [shared, shared], Object.create(null), new Uint8Array(1)]
+    inexact.forEach((value, index) => expect(checkValue({ value }, 'v').jsonExact, `case ${index}`).toBe(false))
   })
 })

@@ -1,0 +1,99 @@
+// Goal 2: handing a 20 MB fixture (200k small objects) to a test on a cache hit, measured inside the
+// test, vs (a) readFileSync + v8.deserialize of the same bytes in a fresh process: ≤ 1.05 ×,
+// and (b) memoize-fs, the nearest Node peer, loading the same value on its own hit: faster.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ENTRIES_DIR } from '../dist/store/paths.js'
+import { median, PLUGIN_CONFIG, project, repo, sandbox, timeRun } from './lib.mjs'
+
+const RUNS = Number(process.env.BENCH_ROUNDS ?? 5)
+
+const MAKE_VALUE = `Array.from({ length: 200_000 }, (_, index) => ({ id: index, name: 'item-' + index, score: index % 97, tags: ['a', 'b'] }))`
+
+const FILES = {
+  'vitest.config.ts': PLUGIN_CONFIG,
+  'test/handoff.test.ts': `
+import { writeFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({ items: cached(async () => ${MAKE_VALUE}) })
+let started = 0
+test.beforeEach(() => { started = performance.now() })
+// The fixture is resolved between beforeEach and the test body: that span is the hand-off.
+test('receives the items', ({ items }) => {
+  writeFileSync('handoff-ms.txt', String(performance.now() - started))
+  expect(items).toHaveLength(200_000)
+})
+`,
+}
+
+function fresh(script, cwd) {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(result.stderr)
+  return Number(result.stdout.trim())
+}
+
+export function run() {
+  const box = sandbox()
+  try {
+    const dir = project(box.root, 'handoff', FILES)
+    timeRun(dir) // builds and stores the value
+    const entries = join(dir, 'node_modules/.cache/vitest-fixture-cache', ENTRIES_DIR)
+    const folder = readdirSync(entries)[0]
+    const entry = readFileSync(join(entries, folder, readdirSync(join(entries, folder))[0]))
+    // The stored bytes (JSON, since the value is plain data), and the same value as v8 bytes.
+    writeFileSync(join(dir, 'payload.json'), entry.subarray(entry.indexOf(0x0A) + 1))
+    fresh(`
+      import { readFileSync, writeFileSync } from 'node:fs'
+      import { serialize } from 'node:v8'
+      writeFileSync('payload.v8', serialize(JSON.parse(readFileSync('payload.json', 'utf8'))))
+      console.log(0)`, dir)
+    const memoCache = join(dir, 'memoize-fs-cache')
+    const memoize = `
+      import memoizeFs from ${JSON.stringify(join(repo, 'node_modules/memoize-fs/dist/index.js'))}
+      const memoizer = memoizeFs({ cachePath: ${JSON.stringify(memoCache)} })
+      const load = await memoizer.fn(async function items() { return ${MAKE_VALUE} }, { cacheId: 'items' })
+      const started = performance.now()
+      const items = await load()
+      if (items.length !== 200000) throw new Error('wrong value')
+      console.log(performance.now() - started)`
+    fresh(memoize, dir) // fills memoize-fs's cache
+    const times = { handoff: [], raw: [], rawJson: [], memoize: [] }
+    for (let round = 0; round < RUNS; round++) {
+      timeRun(dir)
+      times.handoff.push(Number(readFileSync(join(dir, 'handoff-ms.txt'), 'utf8')))
+      times.raw.push(fresh(`
+        import { readFileSync } from 'node:fs'
+        import { deserialize } from 'node:v8'
+        const started = performance.now()
+        const items = deserialize(readFileSync('payload.v8'))
+        if (items.length !== 200000) throw new Error('wrong value')
+        console.log(performance.now() - started)`, dir))
+      times.rawJson.push(fresh(`
+        import { readFileSync } from 'node:fs'
+        const started = performance.now()
+        const items = JSON.parse(readFileSync('payload.json', 'utf8'))
+        if (items.length !== 200000) throw new Error('wrong value')
+        console.log(performance.now() - started)`, dir))
+      times.memoize.push(fresh(memoize, dir))
+    }
+    const handoff = median(times.handoff)
+    return [
+      row('20 MB hit handed to a test / readFileSync + v8.deserialize', handoff, median(times.raw), 1.05),
+      row('20 MB hit handed to a test / memoize-fs hit', handoff, median(times.memoize), 1),
+      row('20 MB hit handed to a test / readFileSync + JSON.parse of the stored bytes (for reference)', handoff, median(times.rawJson), undefined),
+    ]
+  }
+  finally {
+    box.remove()
+  }
+}
+
+function row(benchmark, measured, baseline, goal) {
+  const ratio = measured / baseline
+  const met = goal === undefined ? undefined : goal === 1 ? ratio < 1 : ratio <= goal
+  return { benchmark, measured: `${measured.toFixed(0)} ms`, baseline: `${baseline.toFixed(0)} ms`, ratio: Number(ratio.toFixed(3)), goal: goal === undefined ? '—' : goal === 1 ? '< 1 (faster)' : `≤ ${goal}`, met }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.table(run())

@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark side by side in one process; a table, and bench/results.json.
+import { writeFileSync } from 'node:fs'
+import { run as fingerprint } from './fingerprint.mjs'
+import { run as handoff } from './handoff.mjs'
+import { run as suite } from './suite.mjs'
+
+const rows = [...suite(), ...handoff(), ...await fingerprint()]
+console.table(rows)
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2)}\n`)
+const missed = rows.filter(row => row.met === false)
+console.log(missed.length ? `${missed.length} goal(s) not met: ${missed.map(row => row.benchmark).join('; ')}` : 'every goal met')

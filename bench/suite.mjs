@@ -1,0 +1,80 @@
+// Goals 1 and 4: a suite of 8 files sharing a fixture that costs about 1 s of CPU.
+//   no cache (FIXTURE_CACHE=off) vs cold cache vs warm cache vs a floor whose fixture is a constant:
+//   cold ≤ 0.25 × no cache, warm ≤ 1.15 × floor.
+// And the plugin's overhead on a suite with no cached fixture: ≤ 3 %.
+// Variants run interleaved, several rounds, medians compared: the machine is shared and noisy.
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { median, PLAIN_CONFIG, PLUGIN_CONFIG, project, sandbox, timeRun } from './lib.mjs'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const FILES = 8
+
+const users = Object.fromEntries(Array.from({ length: FILES }, (_, index) => [`test/t${index}.test.ts`, `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('reads the model', ({ model }) => { expect(model.weights).toHaveLength(1000) })
+test('sums the model', ({ model }) => { expect(model.weights.reduce((a, b) => a + b, 0)).toBe(499500) })
+`]))
+
+const CACHED = `
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  model: cached(async () => {
+    const until = Date.now() + 1000
+    while (Date.now() < until) {}
+    return { weights: Array.from({ length: 1000 }, (_, index) => index) }
+  }, { scope: 'file' }),
+})
+`
+
+const CONSTANT = `
+import { test as base } from 'vitest'
+export const test = base.extend({
+  model: [async ({}, use) => use({ weights: Array.from({ length: 1000 }, (_, index) => index) }), { scope: 'file' }],
+})
+`
+
+const PLAIN_TESTS = Object.fromEntries(Array.from({ length: FILES }, (_, index) => [`test/p${index}.test.ts`, `
+import { expect, test } from 'vitest'
+test('arithmetic', () => { expect(Array.from({ length: 1000 }, (_, i) => i).length).toBe(1000) })
+`]))
+
+export function run() {
+  const box = sandbox()
+  try {
+    const cachedDir = project(box.root, 'cached', { 'vitest.config.ts': PLUGIN_CONFIG, 'test/fixtures.ts': CACHED, ...users })
+    const floorDir = project(box.root, 'floor', { 'vitest.config.ts': PLAIN_CONFIG, 'test/fixtures.ts': CONSTANT, ...users })
+    const withPlugin = project(box.root, 'with-plugin', { 'vitest.config.ts': PLUGIN_CONFIG, ...PLAIN_TESTS })
+    const withoutPlugin = project(box.root, 'without-plugin', { 'vitest.config.ts': PLAIN_CONFIG, ...PLAIN_TESTS })
+    const cache = join(cachedDir, 'node_modules/.cache/vitest-fixture-cache')
+    const times = { noCache: [], cold: [], warm: [], floor: [], withPlugin: [], withoutPlugin: [] }
+    timeRun(floorDir) // warm up the file system and Vite's own caches
+    for (let round = 0; round < ROUNDS; round++) {
+      times.noCache.push(timeRun(cachedDir, { FIXTURE_CACHE: 'off' }).seconds)
+      rmSync(cache, { recursive: true, force: true })
+      times.cold.push(timeRun(cachedDir).seconds)
+      times.warm.push(timeRun(cachedDir).seconds)
+      times.floor.push(timeRun(floorDir).seconds)
+      times.withPlugin.push(timeRun(withPlugin).seconds)
+      times.withoutPlugin.push(timeRun(withoutPlugin).seconds)
+    }
+    const m = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]))
+    return [
+      row('8 files, 1 s fixture: cold cache / no cache', m.cold, m.noCache, 0.25),
+      row('8 files, 1 s fixture: warm cache / constant fixture (floor)', m.warm, m.floor, 1.15),
+      row('suite without cached fixtures: with plugin / without', m.withPlugin, m.withoutPlugin, 1.03),
+    ]
+  }
+  finally {
+    box.remove()
+  }
+}
+
+function row(benchmark, measured, baseline, goal) {
+  const ratio = measured / baseline
+  return { benchmark, measured: `${measured.toFixed(2)} s`, baseline: `${baseline.toFixed(2)} s`, ratio: Number(ratio.toFixed(3)), goal: `≤ ${goal}`, met: ratio <= goal }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.table(run())
