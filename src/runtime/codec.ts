@@ -1,6 +1,7 @@
 import type { Serializer } from './options.js'
 import { deserialize, serialize } from 'node:v8'
 import { CachedFixtureError } from './errors.js'
+import { adoptIntoThisRealm, v8BuildsForeignObjects } from './realm.js'
 import { checkValue } from './value-check.js'
 
 /** How an entry's bytes are read back: JSON for plain data (faster to parse), v8 for the rest. */
@@ -29,5 +30,7 @@ export function decodeValue({ codec, bytes }: Encoded, serializer: Serializer<un
     if (!serializer) throw new CachedFixtureError('this entry was stored with a custom serializer, and the fixture has none now')
     return serializer.deserialize(bytes)
   }
-  return codec === 'json' ? JSON.parse(bytes.toString('utf8')) : deserialize(bytes)
+  if (codec === 'json') return JSON.parse(bytes.toString('utf8'))
+  const value = deserialize(bytes)
+  return v8BuildsForeignObjects ? adoptIntoThisRealm(value) : value
 }

@@ -46,3 +46,21 @@ describe('JSON exactness', () => {
     inexact.forEach((value, index) => expect(checkValue({ value }, 'v').jsonExact, `case ${index}`).toBe(false))
   })
 })
+
+describe('adoptIntoThisRealm', () => {
+  it('rebuilds values from another realm with this realm\'s constructors, keeping cycles', async () => {
+    const { runInNewContext } = await import('node:vm')
+    const { adoptIntoThisRealm } = await import('../../src/runtime/realm.js')
+    const foreign = runInNewContext(`const o = { m: new Map([['k', new Set([1])]]), d: new Date(5), t: new Uint16Array([7]), r: /x/g, list: [1, { n: 2 }] }; o.self = o; o`) as Record<string, unknown>
+    expect(foreign.m instanceof Map).toBe(false)
+    const adopted = adoptIntoThisRealm(foreign) as Record<string, any>
+    expect(adopted.m).toBeInstanceOf(Map)
+    expect(adopted.m.get('k')).toEqual(new Set([1]))
+    expect(adopted.d).toEqual(new Date(5))
+    expect(adopted.t).toEqual(new Uint16Array([7]))
+    expect(adopted.r).toEqual(/x/g)
+    expect(adopted.list).toEqual([1, { n: 2 }])
+    expect(Object.getPrototypeOf(adopted)).toBe(Object.prototype)
+    expect(adopted.self).toBe(adopted)
+  })
+})

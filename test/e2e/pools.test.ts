@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+const FIXTURES = `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  plain: cached(async () => {
+    appendFileSync('builds.log', 'plain\\n')
+    return { words: ['alpha', 'beta'], count: 2 }
+  }),
+  rich: cached(async () => {
+    appendFileSync('builds.log', 'rich\\n')
+    return { index: new Map([['alpha', new Set([1, 2])]]), when: new Date(0), bytes: new Uint8Array([1, 2]) }
+  }, { scope: 'file' }),
+  shared: cached(async () => {
+    appendFileSync('builds.log', 'shared\\n')
+    return [1, 2, 3]
+  }, { scope: 'worker' }),
+})
+`
+
+const USER = `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('values are right in this pool', ({ plain, rich, shared }) => {
+  // Values belong to the test's realm (vm pools run tests in their own).
+  expect(Object.getPrototypeOf(plain)).toBe(Object.prototype)
+  expect(Array.isArray(plain.words) && plain.words instanceof Array).toBe(true)
+  expect(rich.index).toBeInstanceOf(Map)
+  expect(rich.when).toBeInstanceOf(Date)
+  expect(rich.bytes).toBeInstanceOf(Uint8Array)
+  expect(plain).toEqual({ words: ['alpha', 'beta'], count: 2 })
+  expect(rich.index.get('alpha')).toEqual(new Set([1, 2]))
+  expect(rich.when.getTime()).toBe(0)
+  expect([...rich.bytes]).toEqual([1, 2])
+  expect(shared).toEqual([1, 2, 3])
+  plain.words.push('mutated')
+})
+`
+
+for (const args of [['--pool=forks'], ['--pool=threads'], ['--pool=vmThreads'], ['--pool=vmForks'], ['--pool=forks', '--no-isolate'], ['--pool=threads', '--no-isolate']]) {
+  it(`works with ${args.join(' ')}: built once, then reused`, async () => {
+    const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USER, 'test/b.test.ts': USER, 'test/c.test.ts': USER })
+    await runOk(project, args)
+    expect(project.takeBuilds()).toEqual(['plain', 'rich', 'shared'])
+    await runOk(project, args)
+    expect(project.takeBuilds()).toEqual([])
+  })
+}
