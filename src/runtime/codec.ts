@@ -1,4 +1,5 @@
 import type { Serializer } from './options.js'
+import { StringDecoder } from 'node:string_decoder'
 import { deserialize, serialize } from 'node:v8'
 import { CachedFixtureError } from './errors.js'
 import { adoptIntoThisRealm, v8BuildsForeignObjects } from './realm.js'
@@ -30,7 +31,21 @@ export function decodeValue({ codec, bytes }: Encoded, serializer: Serializer<un
     if (!serializer) throw new CachedFixtureError('this entry was stored with a custom serializer, and the fixture has none now')
     return serializer.deserialize(bytes)
   }
-  if (codec === 'json') return JSON.parse(bytes.toString('utf8'))
+  if (codec === 'json') return JSON.parse(decodeText(bytes))
   const value = deserialize(bytes)
   return v8BuildsForeignObjects ? adoptIntoThisRealm(value) : value
+}
+
+const TEXT_CHUNK = 1 << 20
+
+/**
+ * UTF-8 bytes as a string built from 1 MB pieces. One large `toString()` gives an external
+ * string, which V8's JSON parser reads markedly slower (measured: 190 ms against 135 ms for 12 MB
+ * inside a Vitest worker); StringDecoder keeps characters split across pieces whole.
+ */
+function decodeText(bytes: Buffer): string {
+  const decoder = new StringDecoder('utf8')
+  let text = ''
+  for (let start = 0; start < bytes.length; start += TEXT_CHUNK) text += decoder.write(bytes.subarray(start, start + TEXT_CHUNK))
+  return text + decoder.end()
 }
