@@ -72,7 +72,7 @@ interface Job {
 
 async function obtainBytes(job: Job): Promise<Encoded> {
   const { config, name, slot, key } = job
-  const store = storeFor(config.dir)
+  const store = storeFor(config)
   const refresh = config.refresh === true || config.refresh.includes(name)
   const rebuildAnyway = refresh || config.mode === 'verify'
   if (!rebuildAnyway) {
@@ -171,9 +171,9 @@ async function build(job: Job, reason: string): Promise<{ encoded: Encoded, buil
   return { encoded, buildMs }
 }
 
-function storeFor(dir: string): FixtureStore {
-  let store = stores.get(dir)
-  if (!store) stores.set(dir, store = new FixtureStore(dir))
+function storeFor(config: WorkerConfig): FixtureStore {
+  let store = stores.get(config.dir)
+  if (!store) stores.set(config.dir, store = new FixtureStore(config.dir, { readonly: config.mode === 'readonly' }))
   return store
 }
 

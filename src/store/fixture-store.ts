@@ -1,12 +1,12 @@
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
-import type { Stats } from 'node:fs'
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { checksum, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
 import { acquireLock, isAbandoned } from './lock.js'
 import { ENTRIES_DIR, entryPath, lockPath, slotDir } from './paths.js'
+import { injectFault, lstatSafe, readNoFollow, safeReaddir } from './safe-fs.js'
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
@@ -20,9 +20,9 @@ export interface StoredEntry {
   usedAt: Date
 }
 
-/** The only code that touches the cache directory. */
+/** The only code that touches the cache directory. A read-only store never changes anything in it. */
 export class FixtureStore {
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private options: { readonly?: boolean } = {}) {}
 
   /** The entry for this key, or null on a miss; a damaged entry is removed and counts as a miss. */
   read(slot: Slot, key: string): Entry | null {
@@ -39,7 +39,7 @@ export class FixtureStore {
     }
     const entry = bytes && decodeEntry(bytes, { key, node: slot.node })
     if (!entry) {
-      rmSync(path, { force: true })
+      if (!this.options.readonly) rmSync(path, { force: true })
       throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
     }
     return entry
@@ -177,53 +177,6 @@ export class FixtureStore {
       if (stats && !stats.isDirectory()) rmSync(at, { force: true })
     }
     mkdirSync(folder, { recursive: true, mode: 0o700 })
-  }
-}
-
-function lstatSafe(path: string): Stats | null {
-  try {
-    return lstatSync(path)
-  }
-  catch {
-    return null
-  }
-}
-
-/** Reads a file unless it is a symlink (then null): the cache never follows links out of itself. */
-function readNoFollow(path: string): Buffer | null {
-  let fd: number
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
-  }
-  catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return null
-    throw error
-  }
-  try {
-    return readFileSync(fd)
-  }
-  finally {
-    closeSync(fd)
-  }
-}
-
-/**
- * Lets tests make the store fail where a real disk would (`write:ENOSPC`), which root
- * cannot otherwise provoke. Unset in normal use.
- */
-function injectFault(operation: string): void {
-  const fault = process.env.VITEST_FIXTURE_CACHE_FAULT
-  if (!fault?.startsWith(`${operation}:`)) return
-  const code = fault.slice(operation.length + 1)
-  throw Object.assign(new Error(`${code}: injected fault, ${operation}`), { code })
-}
-
-function safeReaddir(folder: string): string[] {
-  try {
-    return readdirSync(folder)
-  }
-  catch {
-    return []
   }
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { Project, runOk } from '../../helpers/project.js'
 
@@ -27,6 +29,17 @@ it('FIXTURE_CACHE=readonly reads entries and never writes', async () => {
   project.takeBuilds()
   await runOk(project, [], { FIXTURE_CACHE: 'readonly' })
   expect(project.takeBuilds()).toEqual([])
+})
+
+it('FIXTURE_CACHE=readonly leaves even a damaged entry as it is', async () => {
+  const project = Project.create({ 'test/a.test.ts': fixtures('42') })
+  await runOk(project)
+  project.takeBuilds()
+  const entry = join(project.dir, 'node_modules/.cache/vitest-fixture-cache', project.cacheEntries()[0]!)
+  writeFileSync(entry, 'damaged')
+  await runOk(project, [], { FIXTURE_CACHE: 'readonly' })
+  expect(project.takeBuilds()).toHaveLength(1)
+  expect(readFileSync(entry, 'utf8')).toBe('damaged')
 })
 
 it('FIXTURE_CACHE=verify passes for deterministic factories', async () => {

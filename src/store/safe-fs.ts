@@ -1,0 +1,50 @@
+// File system calls the store makes with care: no following links, no throwing on a missing folder.
+import type { Stats } from 'node:fs'
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs'
+
+export function lstatSafe(path: string): Stats | null {
+  try {
+    return lstatSync(path)
+  }
+  catch {
+    return null
+  }
+}
+
+/** Reads a file unless it is a symlink (then null): the cache never follows links out of itself. */
+export function readNoFollow(path: string): Buffer | null {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  }
+  catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return null
+    throw error
+  }
+  try {
+    return readFileSync(fd)
+  }
+  finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Lets tests make the store fail where a real disk would (`write:ENOSPC`), which root
+ * cannot otherwise provoke. Unset in normal use.
+ */
+export function injectFault(operation: string): void {
+  const fault = process.env.VITEST_FIXTURE_CACHE_FAULT
+  if (!fault?.startsWith(`${operation}:`)) return
+  const code = fault.slice(operation.length + 1)
+  throw Object.assign(new Error(`${code}: injected fault, ${operation}`), { code })
+}
+
+export function safeReaddir(folder: string): string[] {
+  try {
+    return readdirSync(folder)
+  }
+  catch {
+    return []
+  }
+}
