@@ -49,13 +49,11 @@ export function validatePluginOptions(options: FixtureCacheOptions): { maxBytes?
 
 export const DEFAULT_DIR = 'node_modules/.cache/vitest-fixture-cache'
 
-// One id per main process: every project and worker of a run shares it.
-const runId = randomUUID()
 
 const MODES: Record<string, CacheMode> = { on: 'on', off: 'off', readonly: 'readonly', verify: 'verify' }
 
 /** Reads the plugin options and the environment into what workers need. */
-export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv): WorkerConfig {
+export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv, runId: string = randomUUID()): WorkerConfig {
   return {
     dir: resolveCacheDir(options, root, env),
     root,

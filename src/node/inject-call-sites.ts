@@ -20,7 +20,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
     const padding = args.length === 1 ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
     const query = { file, name: site.name ?? '', occurrence: site.occurrence }
-    const fingerprint = `, "fingerprint": () => import(${JSON.stringify(fingerprintModuleId(query))})`
+    const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(query)}&run=`)} + run)`
     output.appendLeft(last.end, `${padding}, ${fields}${fingerprint}}`)
   }
   return { code: output.toString(), map: output.generateMap({ hires: true, source: file }) }

@@ -1,6 +1,8 @@
 import type { Plugin } from 'vitest/config'
+import type { TestProject } from 'vitest/node'
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { FixtureCacheOptions } from './config.js'
+import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../shared/protocol.js'
 import { resolveWorkerConfig, validatePluginOptions } from './config.js'
@@ -8,6 +10,13 @@ import { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { injectCallSites } from './inject-call-sites.js'
 import { loadSummaries, removeLeftovers, saveSummaries } from './keep-on-disk.js'
 import { FixtureCacheReporter } from './reporter.js'
+
+// Vitest 5 names it defineCacheKeyGenerator; 4.1 experimental_defineCacheKeyGenerator.
+type CacheKeyGenerator = (module: { id: string }) => string | false | undefined
+interface CacheKeyApi {
+  defineCacheKeyGenerator?: (generator: CacheKeyGenerator) => void
+  experimental_defineCacheKeyGenerator?: (generator: CacheKeyGenerator) => void
+}
 
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
@@ -18,7 +27,13 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   let fingerprinter: Fingerprinter | undefined
   // Vitest moves `define` out of the Vite config; keep each project's, by its Vite config.
   const definesByConfig = new WeakMap<object, Record<string, unknown>>()
-  const reporter = new FixtureCacheReporter(() => workerConfig, {
+  // Every project of the run, to hand each run (a watch mode rerun too) a new run id.
+  const projects = new Set<TestProject>()
+  const reporter = new FixtureCacheReporter(() => workerConfig, () => {
+    if (!workerConfig) return
+    workerConfig = { ...workerConfig, runId: randomUUID() }
+    for (const project of projects) project.provide(PROVIDE_KEY, workerConfig)
+  }, {
     silent: options.silent ?? false,
     detail: options.detail ?? false,
     report: options.report,
@@ -39,6 +54,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       const inputs = await fingerprinter.inputsFor(query, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
         define: definesByConfig.get(this.environment.getTopLevelConfig()) ?? {},
+        // In watch mode, an edit of any of them must invalidate this answer.
+        onFile: file => this.addWatchFile(file),
       })
       if (fingerprinter.takeChanged()) await saveSummaries(workerConfig, fingerprinter)
       return `export default ${JSON.stringify(inputs)}`
@@ -48,7 +65,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       if (file.includes('/node_modules/') || file.startsWith('\0')) return undefined
       return injectCallSites(code, relative(vitestRoot, file).split(sep).join('/'))
     },
-    configureVitest({ project, vitest }) {
+    configureVitest(context) {
+      const { project, vitest } = context
       vitestRoot = vitest.config.root
       // Called once per project; one summary per run.
       if (!reported.has(vitest)) {
@@ -56,8 +74,13 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
         vitest.config.reporters.push(reporter)
       }
       definesByConfig.set(project.vite.config, project.config.defines ?? {})
-      workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
+      workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env, workerConfig?.runId)
+      projects.add(project)
       project.provide(PROVIDE_KEY, workerConfig)
+      // Answers differ from run to run: they must not land in Vitest 5's on-disk module cache.
+      const cacheKeys = context as CacheKeyApi
+      const defineKey = cacheKeys.defineCacheKeyGenerator ?? cacheKeys.experimental_defineCacheKeyGenerator
+      defineKey?.(({ id }) => (id.includes(FINGERPRINT_MODULE) ? false : undefined))
       if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
     },
   }

@@ -25,13 +25,18 @@ export class FixtureCacheReporter implements Reporter {
   private progress: NodeJS.Timeout | undefined
   private announced = new Map<string, number>()
 
-  constructor(private config: () => WorkerConfig | undefined, private options: ReporterOptions) {}
+  constructor(
+    private config: () => WorkerConfig | undefined,
+    private startRun: () => void,
+    private options: ReporterOptions,
+  ) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
   }
 
   onTestRunStart(): void {
+    this.startRun()
     const config = this.config()
     if (!config || this.options.silent || !process.stdout.isTTY || process.env.CI) return
     this.announced.clear()

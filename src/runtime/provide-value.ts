@@ -45,7 +45,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<KeyInput[]> {
   let codeInputs = codeInputsOf.get(definition)
-  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint().then(module => module.default))
+  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint(config.runId).then(module => module.default))
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },

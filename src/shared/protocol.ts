@@ -56,9 +56,10 @@ export interface CallSite {
   /**
    * Asks the main process for the digests of the code this factory depends on. The plugin
    * writes it as an `import()` of a virtual module, so the request travels over Vitest's own
-   * module channel and the plugin's `load` hook answers it.
+   * module channel and the plugin's `load` hook answers it. The run id makes each run (a watch
+   * mode rerun too) ask afresh instead of reusing a module evaluated before.
    */
-  fingerprint: () => Promise<{ default: KeyInput[] }>
+  fingerprint: (runId: string) => Promise<{ default: KeyInput[] }>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'
@@ -72,6 +73,7 @@ export interface FingerprintQuery {
   occurrence: number
 }
 
+/** The module id without its run: `&run=<id>` is appended by the worker. */
 export function fingerprintModuleId(query: FingerprintQuery): string {
   return `${FINGERPRINT_MODULE}?${new URLSearchParams({ file: query.file, name: query.name, occurrence: String(query.occurrence) })}`
 }

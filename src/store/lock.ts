@@ -11,6 +11,8 @@ const REFRESH_MS = 10_000
 interface Owner {
   host: string
   pid: number
+  /** When the process started, where the system says (Linux): tells a reused pid from the owner. */
+  started?: string
 }
 
 /**
@@ -35,7 +37,8 @@ function tryCreate(path: string): boolean {
   const draft = `${path}.draft-${process.pid}-${Math.random().toString(36).slice(2)}`
   mkdirSync(draft, { mode: 0o700 })
   try {
-    writeFileSync(join(draft, 'owner.json'), JSON.stringify({ host: hostname(), pid: process.pid } satisfies Owner), { mode: 0o600 })
+    const owner: Owner = { host: hostname(), pid: process.pid, started: processStart(process.pid) }
+    writeFileSync(join(draft, 'owner.json'), JSON.stringify(owner), { mode: 0o600 })
     renameSync(draft, path)
     return true
   }
@@ -74,7 +77,7 @@ export function isAbandoned(path: string): boolean {
   }
   // A draft left by a killed process is named after its pid.
   const draftOwner = /\.draft-(\d+)-\w+$/.exec(path)?.[1]
-  if (draftOwner) return !processExists(Number(draftOwner))
+  if (draftOwner) return !isRunning(Number(draftOwner))
   let owner: Owner
   try {
     owner = JSON.parse(readFileSync(join(path, 'owner.json'), 'utf8')) as Owner
@@ -84,16 +87,36 @@ export function isAbandoned(path: string): boolean {
     return age > REMOTE_STALE_MS
   }
   if (owner.host !== hostname()) return age > REMOTE_STALE_MS
-  return !processExists(owner.pid)
+  return !isRunning(owner.pid, owner.started)
 }
 
-function processExists(pid: number): boolean {
+/** True while the process runs: not gone, not a zombie nobody reaped, not a new process with the same pid. */
+function isRunning(pid: number, started?: string): boolean {
   try {
     process.kill(pid, 0)
-    return true
   }
   catch (error) {
     // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  const stat = procStat(pid)
+  if (!stat) return true
+  return stat.state !== 'Z' && (started === undefined || stat.started === started)
+}
+
+function processStart(pid: number): string | undefined {
+  return procStat(pid)?.started
+}
+
+/** State and start time from /proc (Linux); undefined where there is no /proc. */
+function procStat(pid: number): { state: string, started: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces and parentheses: read after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { state: fields[0]!, started: fields[19]! }
+  }
+  catch {
+    return undefined
   }
 }

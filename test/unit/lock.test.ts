@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { acquireLock } from '../../src/store/lock.js'
+import { acquireLock, isAbandoned } from '../../src/store/lock.js'
 
 const built = resolve(import.meta.dirname, '../../dist/store/lock.js')
 let dir: string
@@ -64,4 +65,31 @@ it('hands the lock to one waiter at a time', async () => {
     release()
   }))
   expect(most).toBe(1)
+})
+
+function lockOwnedBy(owner: object): string {
+  const path = join(dir, `lock-${Math.random()}`)
+  mkdirSync(path)
+  writeFileSync(join(path, 'owner.json'), JSON.stringify({ host: hostname(), ...owner }))
+  return path
+}
+
+it.runIf(existsSync('/proc/self/stat'))('tells a dead owner from a live one, a zombie, and a reused pid', async () => {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  expect(isAbandoned(lockOwnedBy({ pid: process.pid, started }))).toBe(false)
+  expect(isAbandoned(lockOwnedBy({ pid: process.pid, started: '1' }))).toBe(true)
+  expect(isAbandoned(lockOwnedBy({ pid: 2 ** 22 + 12345 }))).toBe(true)
+
+  // A parent that never waits for its exited child keeps it a zombie: still "there" to kill(pid, 0).
+  const parent = spawn('python3', ['-c', 'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const zombie = Number(await new Promise<string>(resolve => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))))
+  await new Promise(resolve => setTimeout(resolve, 200))
+  try {
+    expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /)
+    expect(isAbandoned(lockOwnedBy({ pid: zombie }))).toBe(true)
+  }
+  finally {
+    parent.kill('SIGKILL')
+  }
 })

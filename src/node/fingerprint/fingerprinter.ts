@@ -18,6 +18,8 @@ export type Resolver = (specifier: string, importer: string) => Promise<string |
 export interface ProjectView {
   resolver: Resolver
   define: Record<string, unknown>
+  /** Told of every file the fingerprint read (the plugin watches them, for watch mode). */
+  onFile?: (file: string) => void
 }
 
 /** Summaries by content digest; kept across runs by the caller. */
@@ -55,6 +57,7 @@ export class Fingerprinter {
 
   async inputsFor(query: FingerprintQuery, project: ProjectView): Promise<KeyInput[]> {
     const file = resolve(this.root, query.file)
+    project.onFile?.(file)
     const { summary } = await this.summaryOf(file)
     const site = summary?.sites[siteId(query.name, query.occurrence)]
     if (!summary || !site) {
@@ -111,6 +114,7 @@ export class Fingerprinter {
       if (owner) walk.inputs.set(`package ${owner.name}`, owner.version)
       return
     }
+    walk.onFile?.(file)
     const { summary, contentDigest } = await this.summaryOf(file)
     if (!summary) {
       walk.inputs.set(`module ${this.label(file)}`, contentDigest)
