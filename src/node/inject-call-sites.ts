@@ -9,7 +9,15 @@ import { findCallSites, PACKAGE_NAME } from './fingerprint/call-sites.js'
  */
 export function injectCallSites(code: string, file: string): { code: string, map: ReturnType<MagicString['generateMap']> } | undefined {
   if (!code.includes(PACKAGE_NAME)) return undefined
-  const sites = findCallSites(code, file)
+  let sites: ReturnType<typeof findCallSites>
+  try {
+    sites = findCallSites(code, file)
+  }
+  catch {
+    // Not plain JavaScript at this stage (another plugin's syntax): leave it; a cached() call in it
+    // then fails with a message that points at it.
+    return undefined
+  }
   if (!sites.length) return undefined
   const output = new MagicString(code)
   for (const { site, call } of sites) {

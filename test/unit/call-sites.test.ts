@@ -49,6 +49,10 @@ describe('injection', () => {
     expect(output).toContain(`cached(() => 2, { scope: 'file' }, {"name":"b"`)
   })
 
+  it('leaves alone a module it cannot parse, rather than breaking it', () => {
+    expect(injectCallSites(`${IMPORT}const view = <div>{cached(() => 1)}</div>`, 'f.jsx')).toBeUndefined()
+  })
+
   it('leaves modules without the package alone', () => {
     expect(injectCallSites(`const cached = () => 1; cached(() => 2)`, 'f.js')).toBeUndefined()
   })
