@@ -1,17 +1,11 @@
 import type { FixtureEvent, JournalLine } from '../shared/protocol.js'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { safeReaddir } from '../store/safe-fs.js'
 
 /** Everything workers appended to the run's journal so far. */
 export function readJournal(folder: string): JournalLine[] {
-  let files: string[]
-  try {
-    files = readdirSync(folder)
-  }
-  catch {
-    return []
-  }
-  return files.flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
+  return safeReaddir(folder).flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
     try {
       return line ? [{ ...JSON.parse(line) as JournalLine, source: file }] : []
     }
