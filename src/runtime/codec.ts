@@ -23,7 +23,22 @@ export function encodeValue(value: unknown, name: string, serializer: Serializer
   if (problem) {
     throw new CachedFixtureError(`${problem}; give cached() a serializer or return plain data`)
   }
-  return jsonExact ? { codec: 'json', bytes: Buffer.from(JSON.stringify(value)) } : { codec: 'v8', bytes: serialize(value) }
+  if (jsonExact) {
+    const json = stringifyWithinLimits(value)
+    if (json !== undefined) return { codec: 'json', bytes: Buffer.from(json) }
+  }
+  return { codec: 'v8', bytes: serialize(value) }
+}
+
+/** JSON text, or undefined when it would exceed V8's longest string (about 512 MB): v8 takes those. */
+function stringifyWithinLimits(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value)
+  }
+  catch (error) {
+    if (error instanceof RangeError) return undefined
+    throw error
+  }
 }
 
 export function decodeValue({ codec, bytes }: Encoded, serializer: Serializer<unknown> | undefined): unknown {
