@@ -1,8 +1,8 @@
 import type { CacheMode, WorkerConfig } from '../shared/protocol.js'
 import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseBytes } from '../shared/units.js'
+import { journalFolder } from './journal.js'
 
 export interface FixtureCacheOptions {
   /** Cache directory, relative to the Vitest root. Default: `node_modules/.cache/vitest-fixture-cache`. */
@@ -60,7 +60,7 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
     mode: parseMode(env.FIXTURE_CACHE),
     refresh: parseRefresh(env.FIXTURE_CACHE_REFRESH),
     runId,
-    journal: join(tmpdir(), `vitest-fixture-cache-${runId}`),
+    journal: journalFolder(runId),
   }
 }
 

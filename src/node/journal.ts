@@ -1,5 +1,6 @@
 import type { FixtureEvent, JournalLine } from '../shared/protocol.js'
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { safeReaddir } from '../store/safe-fs.js'
 
@@ -32,4 +33,23 @@ export function buildsInProgress(lines: ReadonlyArray<JournalLine & { source?: s
 
 export function clearJournal(folder: string): void {
   rmSync(folder, { recursive: true, force: true })
+}
+
+const JOURNAL_PREFIX = 'vitest-fixture-cache-'
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export function journalFolder(runId: string): string {
+  return join(tmpdir(), `${JOURNAL_PREFIX}${runId}`)
+}
+
+/** Journals of runs killed before their end are litter in the temp folder after a day. */
+export function sweepOldJournals(): void {
+  const cutoff = Date.now() - DAY_MS
+  for (const name of safeReaddir(tmpdir())) {
+    if (!name.startsWith(JOURNAL_PREFIX)) continue
+    try {
+      if (statSync(join(tmpdir(), name)).mtimeMs < cutoff) clearJournal(join(tmpdir(), name))
+    }
+    catch {}
+  }
 }

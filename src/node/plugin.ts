@@ -8,6 +8,7 @@ import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../sh
 import { resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { injectCallSites } from './inject-call-sites.js'
+import { sweepOldJournals } from './journal.js'
 import { loadSummaries, removeLeftovers, saveSummaries } from './keep-on-disk.js'
 import { FixtureCacheReporter } from './reporter.js'
 
@@ -72,6 +73,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       if (!reported.has(vitest)) {
         reported.add(vitest)
         vitest.config.reporters.push(reporter)
+        sweepOldJournals()
       }
       definesByConfig.set(project.vite.config, project.config.defines ?? {})
       workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env, workerConfig?.runId)
