@@ -31,8 +31,8 @@ export function findCallSites(code: string, file: string): FoundCallSite[] {
  */
 export function analyzeCallSites(program: Program, file: string): CallSiteAnalysis {
   const fixtureValues = new Map<string, AnyNode[]>()
+  // Fixture definitions are read in every module: a cached fixture may depend on a base defined elsewhere.
   const { functions, namespaces } = cachedBindings(program)
-  if (!functions.size && !namespaces.size) return { sites: [], fixtureValues }
 
   const isCachedCallee = (callee: AnyNode): boolean =>
     (callee.type === 'Identifier' && functions.has(callee.name))

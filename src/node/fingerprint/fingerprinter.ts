@@ -11,6 +11,20 @@ import { siteId, summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
 import { toJavaScript } from './strip-types.js'
 
+// How far the search for a fixture's definition goes through the local import graph.
+const MAX_MODULES_SEARCHED = 200
+
+/** The modules a module imports from, bare packages and builtins excluded. */
+function localSpecifiers(summary: ModuleSummary): string[] {
+  const specifiers = [
+    ...Object.values(summary.imports).map(ref => ref.specifier),
+    ...summary.starExports,
+    ...summary.sideEffectImports,
+    ...Object.values(summary.exports).flatMap(exported => ('specifier' in exported ? [exported.specifier] : [])),
+  ]
+  return [...new Set(specifiers)].filter(specifier => !isBuiltin(specifier))
+}
+
 /** Resolves an import the way Vite would for the test environment (aliases included). */
 export type Resolver = (specifier: string, importer: string) => Promise<string | null>
 
@@ -66,14 +80,45 @@ export class Fingerprinter {
     const walk: Walk = { ...project, inputs: new Map(), visited: new Set() }
     walk.inputs.set('factory', site.factory.digest)
     await this.follow(walk, file, summary, site.factory)
-    // Plain fixtures this factory destructures, when this module defines them.
-    for (const dependency of site.deps) {
+    await this.addFixtureDefinitions(walk, file, summary, site.deps)
+    return [...walk.inputs].map(([name, value]) => ({ name, digest: value }))
+  }
+
+  /**
+   * The fixtures a factory destructures, as written where they are defined: in its own module,
+   * or else in the local modules it imports (a shared `test.extend` base), searched breadth first.
+   * Every definition found under the name counts: an extra rebuild at worst, never a stale value.
+   */
+  private async addFixtureDefinitions(walk: Walk, file: string, summary: ModuleSummary, deps: readonly string[]): Promise<void> {
+    let missing = deps.filter(dependency => !summary.fixtures[dependency])
+    for (const dependency of deps) {
       const fixture = summary.fixtures[dependency]
       if (!fixture) continue
       walk.inputs.set(`fixture ${dependency} in ${this.label(file)}`, fixture.digest)
       await this.follow(walk, file, summary, fixture)
     }
-    return [...walk.inputs].map(([name, value]) => ({ name, digest: value }))
+    const queue: Array<{ file: string, summary: ModuleSummary }> = [{ file, summary }]
+    const seen = new Set([file])
+    while (missing.length && queue.length && seen.size <= MAX_MODULES_SEARCHED) {
+      const module = queue.shift()!
+      if (module.file !== file) {
+        for (const dependency of missing) {
+          const fixture = module.summary.fixtures[dependency]
+          if (!fixture) continue
+          walk.onFile?.(module.file)
+          walk.inputs.set(`fixture ${dependency} in ${this.label(module.file)}`, fixture.digest)
+          await this.follow(walk, module.file, module.summary, fixture)
+        }
+        missing = missing.filter(dependency => !module.summary.fixtures[dependency])
+      }
+      for (const specifier of localSpecifiers(module.summary)) {
+        const target = (await walk.resolver(specifier, module.file))?.split('?')[0]
+        if (!target || seen.has(target) || target.startsWith('\0') || target.split(sep).includes('node_modules') || isBuiltin(target)) continue
+        seen.add(target)
+        const found = (await this.summaryOf(target)).summary
+        if (found) queue.push({ file: target, summary: found })
+      }
+    }
   }
 
   /** Adds everything a piece of code refers to. */

@@ -8,7 +8,7 @@ import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 1
+export const SUMMARY_VERSION = 2
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {

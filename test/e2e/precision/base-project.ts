@@ -5,7 +5,7 @@ const log = (name: string) => `appendFileSync('builds.log', '${name}\\n')`
 
 export const FIXTURE_NAMES = [
   'aliased', 'chained', 'classy', 'constant', 'defined', 'dynamic', 'envSeed', 'filesIn',
-  'json', 'keyed', 'local', 'pkg', 'stats', 'withConfig', 'words',
+  'fromBase', 'json', 'keyed', 'local', 'pkg', 'stats', 'withConfig', 'words',
 ]
 
 export const BASE_FILES: Record<string, string> = {
@@ -77,9 +77,17 @@ export function aliasHelper(): string {
   'data/notes.txt': 'first note\n',
   'node_modules/tiny-lib/package.json': JSON.stringify({ name: 'tiny-lib', version: '1.0.0', type: 'module', exports: './index.js' }),
   'node_modules/tiny-lib/index.js': `export function version() { return 'tiny' }\n`,
+  'test/base.ts': `
+import { test as vitestTest } from 'vitest'
+
+export const test = vitestTest.extend({
+  shared: { level: 1 },
+  unrelatedShared: { level: 1 },
+})
+`,
   'test/fixtures.ts': `
 import { appendFileSync, readFileSync } from 'node:fs'
-import { test as base } from 'vitest'
+import { test as base } from './base'
 import { cached } from 'vitest-fixture-cache'
 import { aliasHelper } from '@lib/alias'
 import { version } from 'tiny-lib'
@@ -166,6 +174,10 @@ export const test = base.extend({
     ${log('keyed')}
     return 'keyed'
   }, { key: 'v1' }),
+  fromBase: cached(async ({ shared }) => {
+    ${log('fromBase')}
+    return shared.level * 10
+  }),
 })
 
 export { unrelatedLocal }
@@ -174,8 +186,8 @@ export { unrelatedLocal }
 import { expect } from 'vitest'
 import { test } from './fixtures'
 
-test('every fixture', ({ aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, json, keyed, local, pkg, stats, withConfig, words }) => {
-  expect([aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, json, keyed, local, pkg, stats, withConfig, words]).toHaveLength(15)
+test('every fixture', ({ aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, pkg, stats, withConfig, words }) => {
+  expect([aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, pkg, stats, withConfig, words]).toHaveLength(16)
 })
 `,
   'test/mocked.test.ts': `

@@ -42,6 +42,8 @@ const CASES: EditCase[] = [
   { title: 'an upstream cached fixture', edit: p => p.edit('test/fixtures.ts', `tokenize('The quick brown fox')`, `tokenize('The slow brown fox')`), rebuilds: ['words', 'chained'] },
   { title: 'only the downstream fixture', edit: p => p.edit('test/fixtures.ts', `return words.length`, `return words.join('').length`), rebuilds: ['chained'] },
   { title: 'a plain fixture a cached one depends on', edit: p => p.edit('test/fixtures.ts', `config: { size: 2 }`, `config: { size: 3 }`), rebuilds: ['withConfig'] },
+  { title: 'a plain fixture defined in the imported base test', edit: p => p.edit('test/base.ts', `shared: { level: 1 }`, `shared: { level: 2 }`), rebuilds: ['fromBase'] },
+  { title: 'another fixture of the imported base test', edit: p => p.edit('test/base.ts', `unrelatedShared: { level: 1 }`, `unrelatedShared: { level: 2 }`), rebuilds: [] },
   // Config: aliases and define
   { title: 'the module an alias points to', edit: p => p.edit('lib-a/alias.ts', `'from lib-a'`, `'from lib-a, edited'`), rebuilds: ['aliased'] },
   { title: 'an alias pointed elsewhere', edit: p => p.edit('vitest.config.ts', `'./lib-a'`, `'./lib-b'`), rebuilds: ['aliased'] },
