@@ -13,6 +13,8 @@ import { toJavaScript } from './strip-types.js'
 
 // How far the search for a fixture's definition goes through the local import graph.
 const MAX_MODULES_SEARCHED = 200
+// What Vitest puts in every test context: never defined by a fixture, so never searched for.
+const CONTEXT_BUILTINS = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
 /** The modules a module imports from, bare packages and builtins excluded. */
 function localSpecifiers(summary: ModuleSummary): string[] {
@@ -90,7 +92,7 @@ export class Fingerprinter {
    * Every definition found under the name counts: an extra rebuild at worst, never a stale value.
    */
   private async addFixtureDefinitions(walk: Walk, file: string, summary: ModuleSummary, deps: readonly string[]): Promise<void> {
-    let missing = deps.filter(dependency => !summary.fixtures[dependency])
+    let missing = deps.filter(dependency => !summary.fixtures[dependency] && !CONTEXT_BUILTINS.has(dependency))
     for (const dependency of deps) {
       const fixture = summary.fixtures[dependency]
       if (!fixture) continue
