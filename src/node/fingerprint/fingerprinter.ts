@@ -16,7 +16,7 @@ const MAX_MODULES_SEARCHED = 200
 // What Vitest puts in every test context: never defined by a fixture, so never searched for.
 const CONTEXT_BUILTINS = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
-/** The modules a module imports from, bare packages and builtins excluded. */
+/** Every specifier a module imports or re-exports from, builtins left out (packages are skipped once resolved). */
 function localSpecifiers(summary: ModuleSummary): string[] {
   const specifiers = [
     ...Object.values(summary.imports).map(ref => ref.specifier),
