@@ -76,7 +76,7 @@ async function obtainBytes(job: Job): Promise<Encoded> {
   const refresh = config.refresh === true || config.refresh.includes(name)
   const rebuildAnyway = refresh || config.mode === 'verify'
   if (!rebuildAnyway) {
-    const hit = readEntry(store, job, false)
+    const hit = reuse(store, job, false)
     if (hit) return hit
   }
   if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).encoded
@@ -91,9 +91,10 @@ async function obtainBytes(job: Job): Promise<Encoded> {
   }
   try {
     // Another worker may have built it while this one waited for the lock.
-    const built = readEntry(store, job, rebuildAnyway)
+    const built = reuse(store, job, rebuildAnyway)
     if (built) return built
-    const stored = config.mode === 'verify' ? readEntry(store, job, false) : null
+    // Verify compares with what is stored; reading it for that is not a reuse.
+    const stored = config.mode === 'verify' ? readStored(store, job, false)?.encoded : null
     const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
     const result = await build(job, reason)
     if (stored && !stored.bytes.equals(result.encoded.bytes)) {
@@ -126,27 +127,35 @@ async function obtainBytes(job: Job): Promise<Encoded> {
 }
 
 /** A stored payload for this key, or null; with `thisRunOnly`, only one built during this run. */
-function readEntry(store: FixtureStore, job: Job, thisRunOnly: boolean): Encoded | null {
+function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean): { encoded: Encoded, buildMs: number, loadMs: number } | null {
   try {
     const started = performance.now()
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
-    if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
-    recordEvent(job.config, {
-      name: job.name,
-      file: job.slot.file,
-      key: job.key,
-      outcome: 'reused',
-      buildMs: entry.header.buildMs,
-      loadMs: performance.now() - started,
-      bytes: entry.payload.length,
-    })
-    return { codec: entry.header.codec as Codec, bytes: entry.payload }
+    const encoded = { codec: entry.header.codec as Codec, bytes: entry.payload }
+    return { encoded, buildMs: entry.header.buildMs, loadMs: performance.now() - started }
   }
   catch (error) {
     warnOnce(`${describeError(error)}`)
     return null
   }
+}
+
+/** Serves a stored payload: records the use (for pruning and the run summary). */
+function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean): Encoded | null {
+  const stored = readStored(store, job, thisRunOnly)
+  if (!stored) return null
+  if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
+  recordEvent(job.config, {
+    name: job.name,
+    file: job.slot.file,
+    key: job.key,
+    outcome: 'reused',
+    buildMs: stored.buildMs,
+    loadMs: stored.loadMs,
+    bytes: stored.encoded.bytes.length,
+  })
+  return stored.encoded
 }
 
 function missReason(store: FixtureStore, job: Job): string {
