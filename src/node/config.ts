@@ -53,7 +53,8 @@ export const DEFAULT_DIR = 'node_modules/.cache/vitest-fixture-cache'
 const MODES: Record<string, CacheMode> = { on: 'on', off: 'off', readonly: 'readonly', verify: 'verify' }
 
 /** Reads the plugin options and the environment into what workers need. */
-export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv, runId: string = randomUUID()): WorkerConfig {
+export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv): WorkerConfig {
+  const runId = randomUUID()
   return {
     dir: resolveCacheDir(options, root, env),
     root,

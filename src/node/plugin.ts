@@ -69,21 +69,22 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     configureVitest(context) {
       const { project, vitest } = context
       vitestRoot = vitest.config.root
-      // Called once per project; one summary per run.
+      // Called once per project; what is the run's is done once: config, summary, sweeping.
       if (!reported.has(vitest)) {
         reported.add(vitest)
+        workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
         vitest.config.reporters.push(reporter)
         sweepOldJournals()
+        if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
       }
       definesByConfig.set(project.vite.config, project.config.defines ?? {})
-      workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env, workerConfig?.runId)
       projects.add(project)
-      project.provide(PROVIDE_KEY, workerConfig)
+      // Set above, on the run's first project.
+      project.provide(PROVIDE_KEY, workerConfig as WorkerConfig)
       // Answers differ from run to run: they must not land in Vitest 5's on-disk module cache.
       const cacheKeys = context as CacheKeyApi
       const defineKey = cacheKeys.defineCacheKeyGenerator ?? cacheKeys.experimental_defineCacheKeyGenerator
       defineKey?.(({ id }) => (id.includes(FINGERPRINT_MODULE) ? false : undefined))
-      if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
     },
   }
 }
