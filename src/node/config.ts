@@ -17,12 +17,12 @@ export interface FixtureCacheOptions {
   maxSize?: string | number
 }
 
-const OPTION_TYPES: Record<keyof FixtureCacheOptions, string> = {
-  dir: 'a string',
-  silent: 'a boolean',
-  detail: 'a boolean',
-  report: 'a string or false',
-  maxSize: 'a size like "2GB" or a number of bytes',
+const OPTION_TYPES: Record<keyof FixtureCacheOptions, { expected: string, accepts: (value: unknown) => boolean }> = {
+  dir: { expected: 'a string', accepts: value => typeof value === 'string' },
+  silent: { expected: 'a boolean', accepts: value => typeof value === 'boolean' },
+  detail: { expected: 'a boolean', accepts: value => typeof value === 'boolean' },
+  report: { expected: 'a string or false', accepts: value => value === false || typeof value === 'string' },
+  maxSize: { expected: 'a size like "2GB" or a number of bytes', accepts: value => typeof value === 'string' || typeof value === 'number' },
 }
 
 /** Checks the plugin options where the config is loaded; returns `maxSize` in bytes. */
@@ -32,11 +32,8 @@ export function validatePluginOptions(options: FixtureCacheOptions): { maxBytes?
   }
   for (const [name, value] of Object.entries(options)) {
     if (!Object.hasOwn(OPTION_TYPES, name)) fail(`unknown option "${name}"; known options are ${Object.keys(OPTION_TYPES).join(', ')}`)
-    const expected = OPTION_TYPES[name as keyof FixtureCacheOptions]
-    const ok = name === 'report'
-      ? value === false || typeof value === 'string'
-      : name === 'maxSize' ? typeof value === 'string' || typeof value === 'number' : typeof value === expected.split(' ')[1]
-    if (value !== undefined && !ok) fail(`option "${name}" must be ${expected}, got ${JSON.stringify(value)}`)
+    const { expected, accepts } = OPTION_TYPES[name as keyof FixtureCacheOptions]
+    if (value !== undefined && !accepts(value)) fail(`option "${name}" must be ${expected}, got ${JSON.stringify(value)}`)
   }
   if (options.maxSize === undefined) return {}
   try {

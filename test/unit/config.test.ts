@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseMode, parseRefresh, resolveCacheDir } from '../../src/node/config.js'
+import { parseMode, parseRefresh, resolveCacheDir, validatePluginOptions } from '../../src/node/config.js'
 
 describe('config', () => {
   it('parses refresh values', () => {
@@ -19,5 +19,14 @@ describe('config', () => {
     expect(resolveCacheDir({}, '/r', {})).toBe('/r/node_modules/.cache/vitest-fixture-cache')
     expect(resolveCacheDir({ dir: '.c' }, '/r', {})).toBe('/r/.c')
     expect(resolveCacheDir({ dir: '.c' }, '/r', { FIXTURE_CACHE_DIR: '/abs' })).toBe('/abs')
+  })
+
+  it('checks plugin options and reads maxSize', () => {
+    expect(validatePluginOptions({ dir: '.c', silent: true, detail: false, report: false, maxSize: '2GB' })).toEqual({ maxBytes: 2e9 })
+    expect(validatePluginOptions({ maxSize: 1024 })).toEqual({ maxBytes: 1024 })
+    expect(() => validatePluginOptions({ folder: 'x' } as object)).toThrow('unknown option "folder"')
+    expect(() => validatePluginOptions({ silent: 'yes' } as object)).toThrow('option "silent" must be a boolean, got "yes"')
+    expect(() => validatePluginOptions({ report: true } as object)).toThrow('option "report" must be a string or false')
+    expect(() => validatePluginOptions({ maxSize: 'lots' })).toThrow('option "maxSize": "lots" is not a size')
   })
 })

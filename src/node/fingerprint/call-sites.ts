@@ -1,7 +1,7 @@
 import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
 import type { CallSite } from '../../shared/protocol.js'
 import { ancestor } from 'acorn-walk'
-import { parseModule } from './module-facts.js'
+import { isFunctionExpression, parseModule } from './module-facts.js'
 
 export const PACKAGE_NAME = 'vitest-fixture-cache'
 
@@ -131,7 +131,7 @@ function keyOfVariable(ancestors: readonly Node[], keysByVariable: Map<string, S
 /** The factory's own node: inline, or a function declared in the same module under that name. */
 function resolveFactory(program: Program, argument: AnyNode | undefined): AnyNode | undefined {
   if (!argument) return undefined
-  if (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression') return argument
+  if (isFunctionExpression(argument)) return argument
   if (argument.type !== 'Identifier') return undefined
   const name = argument.name
   for (const statement of program.body) {
@@ -139,9 +139,8 @@ function resolveFactory(program: Program, argument: AnyNode | undefined): AnyNod
     if (declaration.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration
     if (declaration.type === 'VariableDeclaration') {
       for (const declarator of declaration.declarations) {
-        if (declarator.id.type === 'Identifier' && declarator.id.name === name && declarator.init
-          && (declarator.init.type === 'ArrowFunctionExpression' || declarator.init.type === 'FunctionExpression'))
-          return declarator.init
+        if (declarator.id.type === 'Identifier' && declarator.id.name === name && isFunctionExpression(declarator.init))
+          return declarator.init!
       }
     }
   }

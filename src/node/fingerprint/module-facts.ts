@@ -132,6 +132,11 @@ function boundNames(pattern: AnyNode): string[] {
   }
 }
 
+/** An inline function: what a factory or a helper written as `const f = () => …` is. */
+export function isFunctionExpression(node: AnyNode | null | undefined): boolean {
+  return node?.type === 'ArrowFunctionExpression' || node?.type === 'FunctionExpression'
+}
+
 export function nameOf(node: AnyNode): string {
   if (node.type === 'Identifier') return node.name
   return node.type === 'Literal' ? String(node.value) : ''

@@ -3,7 +3,7 @@ import type { ImportRef } from './module-facts.js'
 import type { References } from './references.js'
 import { digest } from '../../shared/digest.js'
 import { analyzeCallSites } from './call-sites.js'
-import { moduleFacts } from './module-facts.js'
+import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
@@ -77,6 +77,5 @@ function summarizeCode(nodes: AnyNode[]): CodeSummary {
 }
 
 function isFunction(node: AnyNode): boolean {
-  if (node.type === 'FunctionDeclaration') return true
-  return node.type === 'VariableDeclarator' && (node.init?.type === 'ArrowFunctionExpression' || node.init?.type === 'FunctionExpression')
+  return node.type === 'FunctionDeclaration' || (node.type === 'VariableDeclarator' && isFunctionExpression(node.init))
 }
