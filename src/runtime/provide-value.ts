@@ -136,7 +136,7 @@ function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean): { enco
     return { encoded, buildMs: entry.header.buildMs, loadMs: performance.now() - started }
   }
   catch (error) {
-    warnOnce(`${describeError(error)}`)
+    warnOnce(describeError(error))
     return null
   }
 }
