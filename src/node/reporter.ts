@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FixtureStore } from '../store/fixture-store.js'
 import { prune } from '../store/prune.js'
-import { buildsInProgress, clearJournal, journalEvents, readJournal } from './journal.js'
+import { clearJournal, journalEvents, readJournal } from './journal.js'
+import { BuildProgress } from './progress.js'
 import { aggregate, detailLines, savedMs, summaryLine } from './run-summary.js'
 
 export interface ReporterOptions {
@@ -15,15 +16,10 @@ export interface ReporterOptions {
   maxBytes: number | undefined
 }
 
-// A build is announced after this long, then again every PROGRESS_EVERY_MS.
-const PROGRESS_AFTER_MS = 2_000
-const PROGRESS_EVERY_MS = 10_000
-
 /** Collects what workers did and tells the user after each run; trims the cache to `maxSize`. */
 export class FixtureCacheReporter implements Reporter {
   private vitest: Vitest | undefined
-  private progress: NodeJS.Timeout | undefined
-  private announced = new Map<string, number>()
+  private progress = new BuildProgress(line => this.log(line))
 
   constructor(
     private config: () => WorkerConfig | undefined,
@@ -38,14 +34,13 @@ export class FixtureCacheReporter implements Reporter {
   onTestRunStart(): void {
     this.startRun()
     const config = this.config()
+    // In CI or a pipe, only the summary at the end.
     if (!config || this.options.silent || !process.stdout.isTTY || process.env.CI) return
-    this.announced.clear()
-    this.progress = setInterval(() => this.showProgress(config), 1000)
-    this.progress.unref()
+    this.progress.start(this.vitest, config.journal)
   }
 
   onTestRunEnd(): void {
-    clearInterval(this.progress)
+    this.progress.stop()
     const config = this.config()
     if (!config) return
     const events = journalEvents(readJournal(config.journal))
@@ -74,17 +69,6 @@ export class FixtureCacheReporter implements Reporter {
       else new FixtureStore(config.dir).writeReport(report)
     }
     catch {}
-  }
-
-  private showProgress(config: WorkerConfig): void {
-    const now = Date.now()
-    for (const { name, startedAt } of buildsInProgress(readJournal(config.journal))) {
-      const elapsed = now - startedAt
-      const last = this.announced.get(name)
-      if (elapsed < PROGRESS_AFTER_MS || (last !== undefined && now - last < PROGRESS_EVERY_MS)) continue
-      this.announced.set(name, now)
-      this.log(`fixture cache: building ${name}… ${Math.round(elapsed / 1000)} s`)
-    }
   }
 
   private log(line: string): void {

@@ -74,3 +74,29 @@ it('rejects a bad plugin option with a clear message', async () => {
   expect(result.code).not.toBe(0)
   expect(result.output).toContain(`fixtureCache(): option "maxSize": "lots" is not a size`)
 })
+
+const SLOW = `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({ model: cached(async () => { await new Promise(resolve => setTimeout(resolve, 3500)); return 42 }) })
+test('gets the model', ({ model }) => { expect(model).toBe(42) })
+`
+
+it('shows a long build live in the terminal\'s summary, and only the final line in CI', async () => {
+  const project = Project.create({ 'test/a.test.ts': SLOW })
+  const terminal = await project.runInTerminal()
+  expect(terminal.code, terminal.output).toBe(0)
+  // Redrawn in place inside Vitest's window: the row appears in several frames, counting up.
+  expect(terminal.output).toMatch(/Fixtures\S* building model… 2 s/)
+  expect(terminal.output).toMatch(/Fixtures\S* building model… 3 s/)
+  expect(terminal.output).not.toContain('fixture cache: building')
+  expect(terminal.output).toContain('fixture cache: 1 rebuilt in 3.5 s — model: first build')
+
+  // A reporter without a live window (tap): a plain log line instead.
+  const tap = await project.runInTerminal(['--reporter=tap'], { FIXTURE_CACHE_REFRESH: '1' })
+  expect(tap.output).toMatch(/fixture cache: building model… 2 s/)
+
+  const ci = await runOk(project, [], { FIXTURE_CACHE_REFRESH: '1' })
+  expect(ci.output).not.toContain('building model')
+  expect(ci.output).toContain('fixture cache: 1 rebuilt in 3.5 s — model: refresh requested')
+})

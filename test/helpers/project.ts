@@ -87,13 +87,26 @@ export class Project {
 
   /** Runs the real Vitest CLI in the project, as a user would. */
   run(args: string[] = [], env: Record<string, string> = {}, node = inject('cell').node): Promise<RunResult> {
-    const vitest = join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
+    return this.spawn(node, [this.vitest, 'run', ...args], { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', ...env })
+  }
+
+  /** Runs Vitest in a pseudo-terminal (util-linux `script`), as in an interactive shell outside CI. */
+  runInTerminal(args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+    const command = [inject('cell').node, this.vitest, 'run', ...args].map(word => `'${word}'`).join(' ')
+    return this.spawn('script', ['-qec', command, '/dev/null'], env)
+  }
+
+  private get vitest(): string {
+    return join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
+  }
+
+  private spawn(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
     const cleanEnv = Object.fromEntries(Object.entries(process.env)
-      .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$)/.test(name)))
+      .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$|CI$|NO_COLOR$|FORCE_COLOR$)/.test(name)))
     return new Promise((resolve, reject) => {
-      const child = spawn(node, [vitest, 'run', ...args], {
+      const child = spawn(command, args, {
         cwd: this.dir,
-        env: { ...cleanEnv, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
+        env: { ...cleanEnv, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stdout = ''
