@@ -3,39 +3,59 @@ import { resolve } from 'node:path'
 import { cac } from 'cac'
 import { DEFAULT_DIR } from '../node/config.js'
 import { clear, info, list, openExisting, prune } from './commands.js'
+import { configuredCacheDir } from './configured-dir.js'
 import { UsageError } from './format.js'
 
 const cli = cac('vitest-fixture-cache')
-cli.option('--dir <dir>', `Cache directory (default: $FIXTURE_CACHE_DIR or ${DEFAULT_DIR})`)
+cli.option('--dir <dir>', `Cache directory (default: $FIXTURE_CACHE_DIR, else the plugin's dir in the Vitest config, else ${DEFAULT_DIR})`)
+cli.option('--config <file>', 'Vitest config to read the plugin\'s dir from (default: vitest.config.* or vite.config.* here)')
 
-// The plugin's default, seen from the current folder; a `dir` set in a vitest config needs --dir.
-const cacheDir = (options: { dir?: string }): string =>
-  resolve(options.dir ?? process.env.FIXTURE_CACHE_DIR ?? DEFAULT_DIR)
+interface GlobalOptions { dir?: string, config?: string }
 
-function run(action: () => string): void {
+/** The dir the plugin would use, seen from the current folder. */
+async function cacheDir(options: GlobalOptions): Promise<string> {
+  if (options.dir) return resolve(options.dir)
+  if (process.env.FIXTURE_CACHE_DIR) return resolve(process.env.FIXTURE_CACHE_DIR)
   try {
-    console.log(action())
+    const configured = await configuredCacheDir(process.cwd(), options.config)
+    if (configured) return configured.dir
   }
   catch (error) {
-    console.error(`vitest-fixture-cache: ${error instanceof Error ? error.message : String(error)}`)
+    // An explicit --config must work; the implicit one only improves the default.
+    if (options.config) throw new UsageError(`cannot load ${options.config}: ${describe(error)}`)
+    console.error(`vitest-fixture-cache: cannot load the Vitest config (${describe(error)}); using ${DEFAULT_DIR}, or pass --dir`)
+  }
+  return resolve(DEFAULT_DIR)
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 300)
+}
+
+async function run(options: GlobalOptions, action: (dir: string) => string): Promise<void> {
+  try {
+    console.log(action(await cacheDir(options)))
+  }
+  catch (error) {
+    console.error(`vitest-fixture-cache: ${describe(error)}`)
     process.exitCode = error instanceof UsageError || error instanceof RangeError ? 2 : 1
   }
 }
 
 cli.command('list', 'List cached fixture entries')
   .option('--json', 'Print JSON')
-  .action((options: { dir?: string, json?: boolean }) => run(() => list(openExisting(cacheDir(options)), !!options.json)))
+  .action((options: GlobalOptions & { json?: boolean }) => run(options, dir => list(openExisting(dir), !!options.json)))
 
 cli.command('clear [...names]', 'Remove all entries, or those of the named fixtures')
-  .action((names: string[], options: { dir?: string }) => run(() => clear(openExisting(cacheDir(options)), names)))
+  .action((names: string[], options: GlobalOptions) => run(options, dir => clear(openExisting(dir), names)))
 
 cli.command('prune', 'Remove leftovers, then least recently used entries beyond the limits')
   .option('--max-size <size>', 'Keep at most this much, e.g. 2GB')
   .option('--older-than <age>', 'Remove entries not used for this long, e.g. 30d')
-  .action((options: { dir?: string, maxSize?: string, olderThan?: string }) => run(() => prune(openExisting(cacheDir(options)), options)))
+  .action((options: GlobalOptions & { maxSize?: string, olderThan?: string }) => run(options, dir => prune(openExisting(dir), options)))
 
 cli.command('info', 'Show the cache directory, its size and format')
-  .action((options: { dir?: string }) => run(() => info(openExisting(cacheDir(options)))))
+  .action((options: GlobalOptions) => run(options, dir => info(openExisting(dir))))
 
 cli.help()
 cli.parse()

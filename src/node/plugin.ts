@@ -5,7 +5,7 @@ import type { FixtureCacheOptions } from './config.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../shared/protocol.js'
-import { resolveWorkerConfig, validatePluginOptions } from './config.js'
+import { PLUGIN_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { injectCallSites } from './inject-call-sites.js'
 import { sweepOldJournals } from './journal.js'
@@ -42,7 +42,9 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   })
   const reported = new WeakSet<object>()
   return {
-    name: 'vitest-fixture-cache',
+    name: PLUGIN_NAME,
+    // For the CLI, which reads the cache dir from the user's config.
+    api: { options },
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
     enforce: 'post',
     resolveId(id) {

@@ -6,9 +6,9 @@ import { Project, runOk } from '../helpers/project.js'
 
 interface CliResult { code: number, stdout: string, stderr: string }
 
-function cli(project: Project, args: string[]): Promise<CliResult> {
+function cli(project: Project, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const bin = join(inject('sandbox'), 'node_modules/vitest-fixture-cache/dist/cli/main.js')
-  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: project.dir })
+  return promisify(execFile)(inject('cell').node, [bin, ...args], { cwd: project.dir, env: { ...process.env, ...env } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
     .catch((error: { code: number, stdout: string, stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }))
 }
@@ -56,5 +56,34 @@ it('says when there is no cache, and takes --dir and FIXTURE_CACHE_DIR', async (
   expect(missing.stderr).toContain('no fixture cache at')
   await runOk(project, [], { FIXTURE_CACHE_DIR: '.custom' })
   expect((await cli(project, ['info', '--dir', '.custom'])).stdout).toMatch(/entries\s+2/)
+  expect((await cli(project, ['info'], { FIXTURE_CACHE_DIR: '.custom' })).stdout).toMatch(/entries\s+2/)
   expect((await cli(project, ['bogus'])).code).toBe(2)
+})
+
+const configWithDir = (dir: string) => `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [[fixtureCache({ dir: ${dir} })]] })
+`
+
+it('finds the dir the plugin uses in the Vitest config, or in the one --config names', async () => {
+  const project = Project.create({ 'test/a.test.ts': FIXTURES, 'vitest.config.ts': configWithDir(`'.fixtures'`) })
+  await runOk(project)
+  expect(project.cacheEntries('.fixtures')).toHaveLength(2)
+  expect((await cli(project, ['info'])).stdout).toContain(`dir             ${join(project.dir, '.fixtures')}`)
+  expect((await cli(project, ['list', '--json'])).stdout).toContain('"corpus"')
+
+  // A dir computed in the config is seen too: the config is loaded, not read as text.
+  project.write('other.config.ts', configWithDir(`['.fix', 'tures'].join('')`))
+  project.write('vitest.config.ts', configWithDir(`'.elsewhere'`))
+  expect((await cli(project, ['info', '--config', 'other.config.ts'])).stdout).toMatch(/entries\s+2/)
+  const missing = await cli(project, ['info', '--config', 'missing.config.ts'])
+  expect(missing.code).toBe(2)
+  expect(missing.stderr).toContain('cannot load missing.config.ts: no such file')
+
+  // A broken config does not block the CLI: it says so and uses the default dir.
+  project.write('vitest.config.ts', 'export default {{')
+  const broken = await cli(project, ['info'])
+  expect(broken.stderr).toContain('cannot load the Vitest config')
+  expect(broken.stderr).toContain('no fixture cache at')
 })
