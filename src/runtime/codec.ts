@@ -8,16 +8,20 @@ import { checkValue } from './value-check.js'
 /** How an entry's bytes are read back: JSON for plain data (faster to parse), v8 for the rest. */
 export type Codec = 'json' | 'v8' | 'custom'
 
-export interface Encoded {
-  codec: Codec
-  bytes: Buffer
-}
+/**
+ * A value in the form every use makes its own copy from: JSON text for plain data (kept as text,
+ * so each use only parses), bytes for the rest. `size` is what it takes on disk.
+ */
+export type Encoded =
+  | { codec: 'json', text: string, size: number }
+  | { codec: 'v8' | 'custom', bytes: Buffer, size: number }
 
-/** Turns a freshly built value into the bytes every test deserializes its own copy from. */
+/** Turns a freshly built value into the form every test deserializes its own copy from. */
 export function encodeValue(value: unknown, name: string, serializer: Serializer<unknown> | undefined): Encoded {
   if (serializer) {
-    const bytes = serializer.serialize(value)
-    return { codec: 'custom', bytes: typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+    const serialized = serializer.serialize(value)
+    const bytes = typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength)
+    return { codec: 'custom', bytes, size: bytes.length }
   }
   const { problem, jsonExact } = checkValue(value, name)
   if (problem) {
@@ -25,9 +29,28 @@ export function encodeValue(value: unknown, name: string, serializer: Serializer
   }
   if (jsonExact) {
     const json = stringifyWithinLimits(value)
-    if (json !== undefined) return { codec: 'json', bytes: Buffer.from(json) }
+    if (json !== undefined) return { codec: 'json', text: json, size: Buffer.byteLength(json) }
   }
-  return { codec: 'v8', bytes: serialize(value) }
+  const bytes = serialize(value)
+  return { codec: 'v8', bytes, size: bytes.length }
+}
+
+/** The bytes an entry stores. */
+export function payloadOf(encoded: Encoded): Buffer {
+  return encoded.codec === 'json' ? Buffer.from(encoded.text) : encoded.bytes
+}
+
+/** An entry's payload, back in the form uses copy from. */
+export function fromPayload(codec: string, payload: Buffer): Encoded {
+  if (codec === 'json') return { codec, text: decodeText(payload), size: payload.length }
+  if (codec === 'v8' || codec === 'custom') return { codec, bytes: payload, size: payload.length }
+  throw new CachedFixtureError(`an entry says its payload is "${codec}", which this version cannot read`)
+}
+
+/** Whether two encodings hold the same value, byte for byte. */
+export function sameEncoding(a: Encoded, b: Encoded): boolean {
+  if (a.codec === 'json') return b.codec === 'json' && a.text === b.text
+  return b.codec !== 'json' && a.codec === b.codec && a.bytes.equals(b.bytes)
 }
 
 /** JSON text, or undefined when it would exceed V8's longest string (about 512 MB): v8 takes those. */
@@ -41,13 +64,13 @@ function stringifyWithinLimits(value: unknown): string | undefined {
   }
 }
 
-export function decodeValue({ codec, bytes }: Encoded, serializer: Serializer<unknown> | undefined): unknown {
-  if (codec === 'custom') {
+export function decodeValue(encoded: Encoded, serializer: Serializer<unknown> | undefined): unknown {
+  if (encoded.codec === 'json') return JSON.parse(encoded.text)
+  if (encoded.codec === 'custom') {
     if (!serializer) throw new CachedFixtureError('this entry was stored with a custom serializer, and the fixture has none now')
-    return serializer.deserialize(bytes)
+    return serializer.deserialize(encoded.bytes)
   }
-  if (codec === 'json') return JSON.parse(decodeText(bytes))
-  const value = deserialize(bytes)
+  const value = deserialize(encoded.bytes)
   return v8BuildsForeignObjects ? adoptIntoThisRealm(value) : value
 }
 

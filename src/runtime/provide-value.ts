@@ -1,19 +1,20 @@
 import type { KeyInput } from '../shared/key.js'
 import type { CallSite, WorkerConfig } from '../shared/protocol.js'
+import type { EntryHeader } from '../store/entry-format.js'
 import type { Slot } from '../store/paths.js'
-import type { Codec, Encoded } from './codec.js'
+import type { Encoded } from './codec.js'
 import type { FixtureDefinition } from './definition.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
-import { decodeValue, encodeValue } from './codec.js'
+import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError, warnOnce } from './errors.js'
 import { recordBuildStart, recordEvent } from './events.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
 const stores = new Map<string, FixtureStore>()
-// Bytes per slot and key in this worker: a value is built or read at most once per run.
-const bytesInFlight = new Map<string, Promise<Encoded>>()
+// Encoded values per slot and key in this worker: a value is built or read at most once per run.
+const encodedInFlight = new Map<string, Promise<Encoded>>()
 // The code a factory depends on, as the main process digested it: asked once per worker.
 const codeInputsOf = new WeakMap<FixtureDefinition, Promise<KeyInput[]>>()
 // Which key each handed-out copy came from, so a downstream cached fixture can chain it.
@@ -26,19 +27,31 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   if (!site || !name) throw pluginMissing(definition.label)
   if (config.mode === 'off') return definition.factory(context)
 
-  const inputs = await fingerprint(definition, site, config, context)
-  const key = composeKey(inputs)
   // Same-named fixtures defined twice in one module are told apart by their order.
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
   const slot: Slot = { name, file, node: process.version }
-  const flightKey = `${name}\0${file}\0${key}`
-  let bytes = bytesInFlight.get(flightKey)
-  if (!bytes) {
-    bytes = obtainBytes({ definition, name, config, slot, key, inputs, context })
-    bytesInFlight.set(flightKey, bytes)
-    bytes.catch(() => bytesInFlight.delete(flightKey))
+  // On this worker's first use, the stored entry is read while the main process computes the key.
+  const ahead = codeInputsOf.has(definition) || rebuildsAnyway(config, name) ? undefined : readAhead(storeFor(config), slot)
+  let inputs: KeyInput[]
+  try {
+    inputs = await fingerprint(definition, site, config, context)
   }
-  const value = decodeValue(await bytes, definition.options.serializer)
+  catch (error) {
+    ahead?.cancel()
+    throw error
+  }
+  const key = composeKey(inputs)
+  const flightKey = `${name}\0${file}\0${key}`
+  let encoded = encodedInFlight.get(flightKey)
+  if (encoded) {
+    ahead?.cancel()
+  }
+  else {
+    encoded = obtainEncoded({ definition, name, config, slot, key, inputs, context }, ahead)
+    encodedInFlight.set(flightKey, encoded)
+    encoded.catch(() => encodedInFlight.delete(flightKey))
+  }
+  const value = decodeValue(await encoded, definition.options.serializer)
   if (typeof value === 'object' && value !== null) keysOfValues.set(value, key)
   return value
 }
@@ -70,13 +83,35 @@ interface Job {
   context: Record<string, unknown>
 }
 
-async function obtainBytes(job: Job): Promise<Encoded> {
+/** Whether this run builds the fixture whatever is stored. */
+function rebuildsAnyway(config: WorkerConfig, name: string): boolean {
+  return refreshRequested(config, name) || config.mode === 'verify'
+}
+
+function refreshRequested(config: WorkerConfig, name: string): boolean {
+  return config.refresh === true || config.refresh.includes(name)
+}
+
+/** An entry read before its key was known, already decoded into the form uses copy from. */
+interface ReadingAhead {
+  early: Promise<{ header: EntryHeader, encoded: Encoded } | null>
+  cancel: () => void
+}
+
+function readAhead(store: FixtureStore, slot: Slot): ReadingAhead {
+  const reading = store.readAhead(slot)
+  // Decoded as soon as it is read: the thread would otherwise sit waiting for the key.
+  const early = reading.entry.then(entry => entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload) }).catch(() => null)
+  return { early, cancel: reading.cancel }
+}
+
+async function obtainEncoded(job: Job, ahead: ReadingAhead | undefined): Promise<Encoded> {
   const { config, name, slot, key } = job
   const store = storeFor(config)
-  const refresh = config.refresh === true || config.refresh.includes(name)
-  const rebuildAnyway = refresh || config.mode === 'verify'
+  const refresh = refreshRequested(config, name)
+  const rebuildAnyway = rebuildsAnyway(config, name)
   if (!rebuildAnyway) {
-    const hit = reuse(store, job, false)
+    const hit = await reuse(store, job, false, ahead)
     if (hit) return hit
   }
   if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).encoded
@@ -91,13 +126,13 @@ async function obtainBytes(job: Job): Promise<Encoded> {
   }
   try {
     // Another worker may have built it while this one waited for the lock.
-    const built = reuse(store, job, rebuildAnyway)
+    const built = await reuse(store, job, rebuildAnyway)
     if (built) return built
     // Verify compares with what is stored; reading it for that is not a reuse.
-    const stored = config.mode === 'verify' ? readStored(store, job, false)?.encoded : null
+    const stored = config.mode === 'verify' ? (await readStored(store, job, false))?.encoded : null
     const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
     const result = await build(job, reason)
-    if (stored && !stored.bytes.equals(result.encoded.bytes)) {
+    if (stored && !sameEncoding(stored, result.encoded)) {
       throw new CachedFixtureError(`FIXTURE_CACHE=verify: "${name}" built again differs from the stored value; its factory is not deterministic (Date.now(), Math.random(), unordered I/O?)`)
     }
     try {
@@ -111,7 +146,7 @@ async function obtainBytes(job: Job): Promise<Encoded> {
         runId: config.runId,
         createdAt: new Date().toISOString(),
         codec: result.encoded.codec,
-      }, result.encoded.bytes)
+      }, payloadOf(result.encoded))
     }
     catch (error) {
       warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
@@ -126,13 +161,19 @@ async function obtainBytes(job: Job): Promise<Encoded> {
   }
 }
 
-/** A stored payload for this key, or null; with `thisRunOnly`, only one built during this run. */
-function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean): { encoded: Encoded, buildMs: number, loadMs: number } | null {
+/**
+ * A stored payload for this key, or null; with `thisRunOnly`, only one built during this run.
+ * What was read ahead is used when it is this key's entry.
+ */
+async function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, ahead?: ReadingAhead): Promise<{ encoded: Encoded, buildMs: number, loadMs: number } | null> {
   try {
     const started = performance.now()
+    const early = ahead && await ahead.early
+    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: performance.now() - started }
+    ahead?.cancel()
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
-    const encoded = { codec: entry.header.codec as Codec, bytes: entry.payload }
+    const encoded = fromPayload(entry.header.codec, entry.payload)
     return { encoded, buildMs: entry.header.buildMs, loadMs: performance.now() - started }
   }
   catch (error) {
@@ -142,8 +183,8 @@ function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean): { enco
 }
 
 /** Serves a stored payload: records the use (for pruning and the run summary). */
-function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean): Encoded | null {
-  const stored = readStored(store, job, thisRunOnly)
+async function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean, ahead?: ReadingAhead): Promise<Encoded | null> {
+  const stored = await readStored(store, job, thisRunOnly, ahead)
   if (!stored) return null
   if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
   recordEvent(job.config, {
@@ -153,7 +194,7 @@ function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean): Encoded | n
     outcome: 'reused',
     buildMs: stored.buildMs,
     loadMs: stored.loadMs,
-    bytes: stored.encoded.bytes.length,
+    bytes: stored.encoded.size,
   })
   return stored.encoded
 }
@@ -176,7 +217,7 @@ async function build(job: Job, reason: string): Promise<{ encoded: Encoded, buil
   const value = await job.definition.factory(job.context)
   const buildMs = performance.now() - started
   const encoded = encodeValue(value, job.name, job.definition.options.serializer)
-  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: encoded.bytes.length })
+  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: encoded.size })
   return { encoded, buildMs }
 }
 

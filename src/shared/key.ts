@@ -1,7 +1,7 @@
 import { digest } from './digest.js'
 
 /** Bump when the entry layout or the way inputs are digested changes: old entries then never match. */
-export const FORMAT_VERSION = 2
+export const FORMAT_VERSION = 3
 
 /**
  * One named part of a fingerprint. Names are stable and readable (`factory`, `node`,

@@ -4,10 +4,11 @@ import type WriteFileAtomic from 'write-file-atomic'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { checksum, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
+import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
+import { FORMAT_VERSION } from '../shared/key.js'
 import { acquireLock, isAbandoned } from './lock.js'
 import { ENTRIES_DIR, entryPath, lockPath, slotDir } from './paths.js'
-import { injectFault, lstatSafe, readNoFollow, safeReaddir } from './safe-fs.js'
+import { injectFault, lstatSafe, readNoFollow, readNoFollowAsync, safeReaddir } from './safe-fs.js'
 
 const require = createRequire(import.meta.url)
 // Loaded on the first write: a worker that only reads entries skips ~10 ms of imports per process.
@@ -23,6 +24,12 @@ export interface StoredEntry {
   bytes: number
   /** When a run last read or wrote it. */
   usedAt: Date
+}
+
+export interface ReadAhead {
+  entry: Promise<Entry | null>
+  /** Stops the read when the entry turns out not to be needed. */
+  cancel: () => void
 }
 
 /** The only code that touches the cache directory. A read-only store never changes anything in it. */
@@ -48,6 +55,22 @@ export class FixtureStore {
       throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
     }
     return entry
+  }
+
+  /**
+   * Starts reading a slot's entry before its key is known, for the time the fingerprint is being
+   * asked: a slot holds one entry, nearly always the one wanted. Resolves to that entry, checked
+   * like `read` checks it but whatever its key, or to null when there is not exactly one intact
+   * entry or anything goes wrong; `read` then does the real work, warnings included.
+   */
+  readAhead(slot: Slot): ReadAhead {
+    const abort = new AbortController()
+    const names = safeReaddir(slotDir(this.dir, slot)).filter(name => name.endsWith('.entry'))
+    const entry = names.length !== 1
+      ? Promise.resolve(null)
+      : readNoFollowAsync(join(slotDir(this.dir, slot), names[0]!), abort.signal)
+          .then(bytes => (bytes && decodeEntry(bytes, { node: slot.node })) ?? null, () => null)
+    return { entry, cancel: () => abort.abort() }
   }
 
   /** Records a use, so pruning removes the least recently used entries first. Best effort. */
@@ -106,7 +129,7 @@ export class FixtureStore {
       const text = readNoFollow(join(this.dir, name))?.toString('utf8') ?? ''
       const newline = text.indexOf('\n')
       const body = text.slice(newline + 1)
-      return newline > 0 && text.slice(0, newline) === checksum(Buffer.from(body)) ? JSON.parse(body) as T : null
+      return newline > 0 && checksumMatches(Buffer.from(body), text.slice(0, newline)) ? JSON.parse(body) as T : null
     }
     catch {
       return null
@@ -153,6 +176,9 @@ export class FixtureStore {
     for (const name of safeReaddir(this.dir)) {
       const path = join(this.dir, name)
       if (/\.json\.[0-9a-f]+$/.test(name) && (lstatSafe(path)?.mtimeMs ?? Infinity) < cutoff) remove(path)
+      // Entries of an older format are never read again; a newer format's belong to a newer version.
+      const format = /^entries-v(\d+)$/.exec(name)?.[1]
+      if (format && Number(format) < FORMAT_VERSION) remove(path)
     }
     return removed
   }

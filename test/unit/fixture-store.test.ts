@@ -1,10 +1,13 @@
 import type { Slot } from '../../src/store/paths.js'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { FORMAT_VERSION } from '../../src/shared/key.js'
+import { checksum, checksumMatches } from '../../src/store/entry-format.js'
 import { CacheDamageError, FixtureStore } from '../../src/store/fixture-store.js'
-import { entryPath } from '../../src/store/paths.js'
+import { ENTRIES_DIR, entryPath } from '../../src/store/paths.js'
 
 const slot: Slot = { name: 'corpus', file: 'test/fixtures.ts', node: 'v20.0.0' }
 const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, node: slot.node, inputs: [{ name: 'factory', digest: key }], buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', codec: 'v8' })
@@ -22,7 +25,7 @@ describe('FixtureStore', () => {
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const entry = store.read(slot, 'k1')
     expect(entry?.payload.toString()).toBe('payload')
-    expect(entry?.header).toMatchObject({ key: 'k1', size: 7, format: 2 })
+    expect(entry?.header).toMatchObject({ key: 'k1', size: 7, format: FORMAT_VERSION })
     expect(store.read(slot, 'k2')).toBeNull()
     expect(store.read({ ...slot, node: 'v22.0.0' }, 'k1')).toBeNull()
   })
@@ -46,6 +49,43 @@ describe('FixtureStore', () => {
     expect(store.read(slot, 'k1')).toBeNull()
   })
 
+  it('reads a slot\'s sole entry ahead, whatever its key, and only an intact one', async () => {
+    expect(await store.readAhead(slot).entry).toBeNull()
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    const ahead = await store.readAhead(slot).entry
+    expect([ahead?.header.key, ahead?.payload.toString()]).toEqual(['k1', 'payload'])
+    expect(ahead?.header.checksum).toMatch(/^crc32-[0-9a-f]+$/)
+
+    const path = entryPath(store.dir, slot, 'k1')
+    const bytes = readFileSync(path)
+    bytes.writeUInt8(bytes.at(-1)! ^ 1, bytes.length - 1)
+    writeFileSync(path, bytes)
+    expect(await store.readAhead(slot).entry).toBeNull()
+    // Damage is left for read() to report and remove.
+    expect(() => store.read(slot, 'k1')).toThrow(CacheDamageError)
+
+    const reading = store.readAhead(slot)
+    reading.cancel()
+    expect(await reading.entry).toBeNull()
+  })
+
+  it('checks sha256 checksums written where zlib has no crc32, and rejects unknown ones', () => {
+    const body = Buffer.from('summary')
+    expect(checksumMatches(body, checksum(body))).toBe(true)
+    expect(checksumMatches(body, `sha256-${createHash('sha256').update(body).digest('hex')}`)).toBe(true)
+    expect(checksumMatches(body, `sha256-${'0'.repeat(64)}`)).toBe(false)
+    expect(checksumMatches(body, 'md5-whatever')).toBe(false)
+  })
+
+  it('removes entries of older formats as leftovers, never a newer format\'s', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    mkdirSync(join(store.dir, 'entries-v1', 'old'), { recursive: true })
+    mkdirSync(join(store.dir, `entries-v${FORMAT_VERSION + 1}`, 'new'), { recursive: true })
+    store.removeLeftovers(0)
+    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', ENTRIES_DIR, `entries-v${FORMAT_VERSION + 1}`].sort())
+    expect(store.read(slot, 'k1')?.payload.toString()).toBe('payload')
+  })
+
   it('treats a truncated entry as damaged', async () => {
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const path = entryPath(store.dir, slot, 'k1')
@@ -60,7 +100,7 @@ describe('FixtureStore', () => {
       await store.write({ ...slot, name }, { ...fields('k'), name }, Buffer.from(name))
       expect(store.read({ ...slot, name }, 'k')?.payload.toString()).toBe(name)
     }
-    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', 'entries-v2'])
+    expect(readdirSync(store.dir).sort()).toEqual(['CACHEDIR.TAG', ENTRIES_DIR])
   })
 
   it('lets one holder at a time take a lock', async () => {
