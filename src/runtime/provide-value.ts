@@ -31,23 +31,16 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
   const slot: Slot = { name, file, node: process.version }
   // On this worker's first use, the stored entry is read while the main process computes the key.
-  const ahead = codeInputsOf.has(definition) || rebuildsAnyway(config, name) ? undefined : readAhead(storeFor(config), slot)
-  let inputs: KeyInput[]
-  try {
-    inputs = await fingerprint(definition, site, config, context)
-  }
-  catch (error) {
-    ahead?.cancel()
-    throw error
-  }
+  const readsAhead = !codeInputsOf.has(definition) && !rebuildsAnyway(config, name)
+  const asked = fingerprint(definition, site, config, context)
+  asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
+  const early = readsAhead ? await readAhead(storeFor(config), slot) : null
+  const inputs = await asked
   const key = composeKey(inputs)
   const flightKey = `${name}\0${file}\0${key}`
   let encoded = encodedInFlight.get(flightKey)
-  if (encoded) {
-    ahead?.cancel()
-  }
-  else {
-    encoded = obtainEncoded({ definition, name, config, slot, key, inputs, context }, ahead)
+  if (!encoded) {
+    encoded = obtainEncoded({ definition, name, config, slot, key, inputs, context }, early)
     encodedInFlight.set(flightKey, encoded)
     encoded.catch(() => encodedInFlight.delete(flightKey))
   }
@@ -93,25 +86,33 @@ function refreshRequested(config: WorkerConfig, name: string): boolean {
 }
 
 /** An entry read before its key was known, already decoded into the form uses copy from. */
-interface ReadingAhead {
-  early: Promise<{ header: EntryHeader, encoded: Encoded } | null>
-  cancel: () => void
+interface EarlyEntry {
+  header: EntryHeader
+  encoded: Encoded
 }
 
-function readAhead(store: FixtureStore, slot: Slot): ReadingAhead {
-  const reading = store.readAhead(slot)
-  // Decoded as soon as it is read: the thread would otherwise sit waiting for the key.
-  const early = reading.entry.then(entry => entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload) }).catch(() => null)
-  return { early, cancel: reading.cancel }
+// Bigger entries are not read ahead: a miss would read them for nothing, and their load dwarfs the wait.
+const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024
+
+async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | null> {
+  // First let the fingerprint request leave, so the main process works on it meanwhile.
+  await new Promise(resolve => setImmediate(resolve))
+  try {
+    const entry = store.readSole(slot, READ_AHEAD_MAX_BYTES)
+    return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload) }
+  }
+  catch {
+    return null
+  }
 }
 
-async function obtainEncoded(job: Job, ahead: ReadingAhead | undefined): Promise<Encoded> {
+async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encoded> {
   const { config, name, slot, key } = job
   const store = storeFor(config)
   const refresh = refreshRequested(config, name)
   const rebuildAnyway = rebuildsAnyway(config, name)
   if (!rebuildAnyway) {
-    const hit = await reuse(store, job, false, ahead)
+    const hit = reuse(store, job, false, early)
     if (hit) return hit
   }
   if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).encoded
@@ -126,10 +127,10 @@ async function obtainEncoded(job: Job, ahead: ReadingAhead | undefined): Promise
   }
   try {
     // Another worker may have built it while this one waited for the lock.
-    const built = await reuse(store, job, rebuildAnyway)
+    const built = reuse(store, job, rebuildAnyway)
     if (built) return built
     // Verify compares with what is stored; reading it for that is not a reuse.
-    const stored = config.mode === 'verify' ? (await readStored(store, job, false))?.encoded : null
+    const stored = config.mode === 'verify' ? readStored(store, job, false)?.encoded : null
     const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
     const result = await build(job, reason)
     if (stored && !sameEncoding(stored, result.encoded)) {
@@ -165,12 +166,10 @@ async function obtainEncoded(job: Job, ahead: ReadingAhead | undefined): Promise
  * A stored payload for this key, or null; with `thisRunOnly`, only one built during this run.
  * What was read ahead is used when it is this key's entry.
  */
-async function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, ahead?: ReadingAhead): Promise<{ encoded: Encoded, buildMs: number, loadMs: number } | null> {
+function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): { encoded: Encoded, buildMs: number, loadMs: number } | null {
   try {
     const started = performance.now()
-    const early = ahead && await ahead.early
-    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: performance.now() - started }
-    ahead?.cancel()
+    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: 0 }
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
     const encoded = fromPayload(entry.header.codec, entry.payload)
@@ -183,8 +182,8 @@ async function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, a
 }
 
 /** Serves a stored payload: records the use (for pruning and the run summary). */
-async function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean, ahead?: ReadingAhead): Promise<Encoded | null> {
-  const stored = await readStored(store, job, thisRunOnly, ahead)
+function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): Encoded | null {
+  const stored = readStored(store, job, thisRunOnly, early)
   if (!stored) return null
   if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
   recordEvent(job.config, {

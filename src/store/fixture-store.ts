@@ -8,7 +8,7 @@ import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_
 import { FORMAT_VERSION } from '../shared/key.js'
 import { acquireLock, isAbandoned } from './lock.js'
 import { ENTRIES_DIR, entryPath, lockPath, slotDir } from './paths.js'
-import { injectFault, lstatSafe, readNoFollow, readNoFollowAsync, safeReaddir } from './safe-fs.js'
+import { injectFault, lstatSafe, readNoFollow, safeReaddir } from './safe-fs.js'
 
 const require = createRequire(import.meta.url)
 // Loaded on the first write: a worker that only reads entries skips ~10 ms of imports per process.
@@ -24,12 +24,6 @@ export interface StoredEntry {
   bytes: number
   /** When a run last read or wrote it. */
   usedAt: Date
-}
-
-export interface ReadAhead {
-  entry: Promise<Entry | null>
-  /** Stops the read when the entry turns out not to be needed. */
-  cancel: () => void
 }
 
 /** The only code that touches the cache directory. A read-only store never changes anything in it. */
@@ -58,19 +52,21 @@ export class FixtureStore {
   }
 
   /**
-   * Starts reading a slot's entry before its key is known, for the time the fingerprint is being
-   * asked: a slot holds one entry, nearly always the one wanted. Resolves to that entry, checked
-   * like `read` checks it but whatever its key, or to null when there is not exactly one intact
-   * entry or anything goes wrong; `read` then does the real work, warnings included.
+   * A slot's entry whatever its key, for reading before the key is known: a slot holds one
+   * entry, nearly always the one wanted. Checked like `read` checks it; null when there is not
+   * exactly one intact entry of at most `maxBytes`, or on any trouble (`read` then reports it).
    */
-  readAhead(slot: Slot): ReadAhead {
-    const abort = new AbortController()
-    const names = safeReaddir(slotDir(this.dir, slot)).filter(name => name.endsWith('.entry'))
-    const entry = names.length !== 1
-      ? Promise.resolve(null)
-      : readNoFollowAsync(join(slotDir(this.dir, slot), names[0]!), abort.signal)
-          .then(bytes => (bytes && decodeEntry(bytes, { node: slot.node })) ?? null, () => null)
-    return { entry, cancel: () => abort.abort() }
+  readSole(slot: Slot, maxBytes: number): Entry | null {
+    try {
+      const names = safeReaddir(slotDir(this.dir, slot)).filter(name => name.endsWith('.entry'))
+      const path = names.length === 1 ? join(slotDir(this.dir, slot), names[0]!) : undefined
+      if (!path || (lstatSafe(path)?.size ?? Infinity) > maxBytes) return null
+      const bytes = readNoFollow(path)
+      return (bytes && decodeEntry(bytes, { node: slot.node })) ?? null
+    }
+    catch {
+      return null
+    }
   }
 
   /** Records a use, so pruning removes the least recently used entries first. Best effort. */
