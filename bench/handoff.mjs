@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { ENTRIES_DIR } from '../dist/store/paths.js'
 import { median, PLAIN_CONFIG, PLUGIN_CONFIG, project, sandbox, timeRun } from './lib.mjs'
 
-const RUNS = Number(process.env.BENCH_ROUNDS ?? 5)
+const RUNS = Number(process.env.BENCH_ROUNDS ?? 9)
 
 const MAKE_VALUE = `Array.from({ length: 200_000 }, (_, index) => ({ id: index, name: 'item-' + index, score: index % 97, tags: ['a', 'b'] }))`
 

@@ -1,11 +1,16 @@
 // Goals 1 and 4: a suite of 8 files sharing a fixture that costs about 1 s of CPU.
 //   no cache (FIXTURE_CACHE=off) vs cold cache vs warm cache vs a floor whose fixture is a constant:
 //   cold ≤ 0.25 × no cache, warm ≤ 1.15 × floor.
+//   Twice: with Vitest's defaults (a fresh process per test file) and with threads and no isolation,
+//   where Vitest's own start-up per file, the same in all four variants, no longer dominates.
 // And the plugin's overhead on a suite with no cached fixture: ≤ 3 %.
 // Variants run interleaved, several rounds, medians compared: the machine is shared and noisy.
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { median, PLAIN_CONFIG, PLUGIN_CONFIG, project, sandbox, timeRun } from './lib.mjs'
+
+const LEAN = `{ pool: 'threads', isolate: false }`
+const withTestOptions = (config, options) => config.replace('defineConfig({', `defineConfig({ test: ${options},`)
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const FILES = 8
@@ -44,27 +49,33 @@ test('arithmetic', () => { expect(Array.from({ length: 1000 }, (_, i) => i).leng
 export function run() {
   const box = sandbox()
   try {
-    const cachedDir = project(box.root, 'cached', { 'vitest.config.ts': PLUGIN_CONFIG, 'test/fixtures.ts': CACHED, ...users })
-    const floorDir = project(box.root, 'floor', { 'vitest.config.ts': PLAIN_CONFIG, 'test/fixtures.ts': CONSTANT, ...users })
+    const suites = [['Vitest defaults', '{}'], ['threads, isolate: false', LEAN]].map(([label, options], index) => ({
+      label,
+      cached: project(box.root, `cached-${index}`, { 'vitest.config.ts': withTestOptions(PLUGIN_CONFIG, options), 'test/fixtures.ts': CACHED, ...users }),
+      floor: project(box.root, `floor-${index}`, { 'vitest.config.ts': withTestOptions(PLAIN_CONFIG, options), 'test/fixtures.ts': CONSTANT, ...users }),
+      times: { noCache: [], cold: [], warm: [], floor: [] },
+    }))
     const withPlugin = project(box.root, 'with-plugin', { 'vitest.config.ts': PLUGIN_CONFIG, ...PLAIN_TESTS })
     const withoutPlugin = project(box.root, 'without-plugin', { 'vitest.config.ts': PLAIN_CONFIG, ...PLAIN_TESTS })
-    const cache = join(cachedDir, 'node_modules/.cache/vitest-fixture-cache')
-    const times = { noCache: [], cold: [], warm: [], floor: [], withPlugin: [], withoutPlugin: [] }
-    timeRun(floorDir) // warm up the file system and Vite's own caches
+    const overhead = { withPlugin: [], withoutPlugin: [] }
+    for (const suite of suites) timeRun(suite.floor) // warm up the file system and Vite's own caches
     for (let round = 0; round < ROUNDS; round++) {
-      times.noCache.push(timeRun(cachedDir, { FIXTURE_CACHE: 'off' }).seconds)
-      rmSync(cache, { recursive: true, force: true })
-      times.cold.push(timeRun(cachedDir).seconds)
-      times.warm.push(timeRun(cachedDir).seconds)
-      times.floor.push(timeRun(floorDir).seconds)
-      times.withPlugin.push(timeRun(withPlugin).seconds)
-      times.withoutPlugin.push(timeRun(withoutPlugin).seconds)
+      for (const { cached, floor, times } of suites) {
+        times.noCache.push(timeRun(cached, { FIXTURE_CACHE: 'off' }).seconds)
+        rmSync(join(cached, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
+        times.cold.push(timeRun(cached).seconds)
+        times.warm.push(timeRun(cached).seconds)
+        times.floor.push(timeRun(floor).seconds)
+      }
+      overhead.withPlugin.push(timeRun(withPlugin).seconds)
+      overhead.withoutPlugin.push(timeRun(withoutPlugin).seconds)
     }
-    const m = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]))
     return [
-      row('8 files, 1 s fixture: cold cache / no cache', m.cold, m.noCache, 0.25),
-      row('8 files, 1 s fixture: warm cache / constant fixture (floor)', m.warm, m.floor, 1.15),
-      row('suite without cached fixtures: with plugin / without', m.withPlugin, m.withoutPlugin, 1.03),
+      ...suites.flatMap(({ label, times }) => [
+        row(`8 files, 1 s fixture, ${label}: cold cache / no cache`, median(times.cold), median(times.noCache), 0.25),
+        row(`8 files, 1 s fixture, ${label}: warm cache / constant fixture (floor)`, median(times.warm), median(times.floor), 1.15),
+      ]),
+      row('suite without cached fixtures: with plugin / without', median(overhead.withPlugin), median(overhead.withoutPlugin), 1.03),
     ]
   }
   finally {
