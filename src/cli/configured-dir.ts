@@ -9,12 +9,6 @@ import { PLUGIN_NAME, resolveCacheDir } from '../node/config.js'
 const CONFIG_FILES = ['vitest.config', 'vite.config'].flatMap(name =>
   ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].map(extension => `${name}${extension}`))
 
-export interface ConfiguredDir {
-  dir: string
-  /** The config file the plugin's options came from. */
-  source: string
-}
-
 type Loader = (env: { command: 'serve', mode: string }, file: string, root: string, logLevel: 'silent') =>
   Promise<{ config: { root?: string, test?: { root?: string }, plugins?: unknown[] } } | null>
 
@@ -23,7 +17,7 @@ type Loader = (env: { command: 'serve', mode: string }, file: string, root: stri
  * config file sets it; null when there is no config or no fixtureCache() plugin in it.
  * The config is loaded the way Vite loads it, so a `dir` computed in it is seen too.
  */
-export async function configuredCacheDir(cwd: string, configFile?: string): Promise<ConfiguredDir | null> {
+export async function configuredCacheDir(cwd: string, configFile?: string): Promise<string | null> {
   const file = configFile ? resolve(cwd, configFile) : CONFIG_FILES.map(name => join(cwd, name)).find(existsSync)
   if (!file) return null
   if (!existsSync(file)) throw new Error(`no such file ${file}`)
@@ -32,7 +26,7 @@ export async function configuredCacheDir(cwd: string, configFile?: string): Prom
   const options = await findPluginOptions(loaded.config.plugins ?? [])
   if (!options) return null
   const root = resolve(cwd, loaded.config.test?.root ?? loaded.config.root ?? '.')
-  return { dir: resolveCacheDir(options, root, process.env), source: file }
+  return resolveCacheDir(options, root, process.env)
 }
 
 /** Vite as Vitest resolves it: Vite is Vitest's dependency, not ours. */

@@ -18,7 +18,7 @@ async function cacheDir(options: GlobalOptions): Promise<string> {
   if (process.env.FIXTURE_CACHE_DIR) return resolve(process.env.FIXTURE_CACHE_DIR)
   try {
     const configured = await configuredCacheDir(process.cwd(), options.config)
-    if (configured) return configured.dir
+    if (configured) return configured
   }
   catch (error) {
     // An explicit --config must work; the implicit one only improves the default.

@@ -5,12 +5,10 @@ import { CachedFixtureError } from './errors.js'
 import { adoptIntoThisRealm, v8BuildsForeignObjects } from './realm.js'
 import { checkValue } from './value-check.js'
 
-/** How an entry's bytes are read back: JSON for plain data (faster to parse), v8 for the rest. */
-export type Codec = 'json' | 'v8' | 'custom'
-
 /**
- * A value in the form every use makes its own copy from: JSON text for plain data (kept as text,
- * so each use only parses), bytes for the rest. `size` is what it takes on disk.
+ * A value in the form every use makes its own copy from: JSON text for plain data (faster to
+ * parse than v8 bytes, and kept as text so each use only parses), v8 or a custom serializer's
+ * bytes for the rest. `size` is what it takes on disk.
  */
 export type Encoded =
   | { codec: 'json', text: string, size: number }

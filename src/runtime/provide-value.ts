@@ -89,6 +89,7 @@ function refreshRequested(config: WorkerConfig, name: string): boolean {
 interface EarlyEntry {
   header: EntryHeader
   encoded: Encoded
+  loadMs: number
 }
 
 // Bigger entries are not read ahead: a miss would read them for nothing, and their load dwarfs the wait.
@@ -98,8 +99,9 @@ async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | 
   // First let the fingerprint request leave, so the main process works on it meanwhile.
   await new Promise(resolve => setImmediate(resolve))
   try {
+    const started = performance.now()
     const entry = store.readSole(slot, READ_AHEAD_MAX_BYTES)
-    return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload) }
+    return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload), loadMs: performance.now() - started }
   }
   catch {
     return null
@@ -169,7 +171,7 @@ async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encode
 function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): { encoded: Encoded, buildMs: number, loadMs: number } | null {
   try {
     const started = performance.now()
-    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: 0 }
+    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: early.loadMs }
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
     const encoded = fromPayload(entry.header.codec, entry.payload)
