@@ -1,6 +1,6 @@
 import type { KeyInput } from '../shared/key.js'
 import { createHash } from 'node:crypto'
-import * as zlib from 'node:zlib'
+import { createRequire } from 'node:module'
 import { FORMAT_VERSION } from '../shared/key.js'
 
 /** What an entry says about itself; written as one JSON line before the value's bytes. */
@@ -31,23 +31,29 @@ export type HeaderFields = Omit<EntryHeader, 'format' | 'size' | 'checksum'>
 const NEWLINE = 0x0A
 export const MAX_HEADER_BYTES = 1 << 20
 
+const require = createRequire(import.meta.url)
+// Loaded for the first large payload: importing zlib costs every worker process about 3 ms.
 // Node before 20.15 has no zlib.crc32.
-const crc32 = zlib.crc32 as typeof zlib.crc32 | undefined
+const crc32 = (): ((data: Uint8Array) => number) | undefined => (require('node:zlib') as Partial<typeof import('node:zlib')>).crc32
+const CRC32_FROM_BYTES = 1 << 20
 
 /**
  * An integrity check of stored bytes, prefixed with its algorithm. CRC-32 catches the damage a
  * cache meets (torn or zeroed blocks, flipped bits: every error burst up to 32 bits, anything
  * else but once in 4 billion) at three times sha256's speed, and every hit pays it on the whole
- * entry. Nothing here defends against a forger: the cache dir is the user's own (0700).
+ * entry; below 1 MB the difference is less than loading zlib, and sha256 is used. Nothing here
+ * defends against a forger: the cache dir is the user's own (0700).
  */
 export function checksum(payload: Uint8Array): string {
-  return crc32 ? `crc32-${crc32(payload).toString(16)}` : sha256(payload)
+  const crc = payload.length >= CRC32_FROM_BYTES ? crc32() : undefined
+  return crc ? `crc32-${crc(payload).toString(16)}` : sha256(payload)
 }
 
 /** Whether bytes match a checksum written by `checksum`, on this Node or another. */
 export function checksumMatches(payload: Uint8Array, expected: string): boolean {
-  if (expected.startsWith('crc32-')) return crc32 !== undefined && expected === `crc32-${crc32(payload).toString(16)}`
-  return expected === sha256(payload)
+  if (!expected.startsWith('crc32-')) return expected === sha256(payload)
+  const crc = crc32()
+  return crc !== undefined && expected === `crc32-${crc(payload).toString(16)}`
 }
 
 function sha256(payload: Uint8Array): string {

@@ -54,7 +54,6 @@ describe('FixtureStore', () => {
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const ahead = store.readSole(slot, 1000)
     expect([ahead?.header.key, ahead?.payload.toString()]).toEqual(['k1', 'payload'])
-    expect(ahead?.header.checksum).toMatch(/^crc32-[0-9a-f]+$/)
     expect(store.readSole(slot, 10)).toBeNull()
 
     const path = entryPath(store.dir, slot, 'k1')
@@ -66,12 +65,18 @@ describe('FixtureStore', () => {
     expect(() => store.read(slot, 'k1')).toThrow(CacheDamageError)
   })
 
-  it('checks sha256 checksums written where zlib has no crc32, and rejects unknown ones', () => {
-    const body = Buffer.from('summary')
-    expect(checksumMatches(body, checksum(body))).toBe(true)
-    expect(checksumMatches(body, `sha256-${createHash('sha256').update(body).digest('hex')}`)).toBe(true)
-    expect(checksumMatches(body, `sha256-${'0'.repeat(64)}`)).toBe(false)
-    expect(checksumMatches(body, 'md5-whatever')).toBe(false)
+  it('checks small payloads with sha256, large ones with CRC-32, and catches a flipped bit in either', () => {
+    const small = Buffer.from('summary')
+    const large = Buffer.alloc(2 << 20, 'abc')
+    expect(checksum(small)).toBe(`sha256-${createHash('sha256').update(small).digest('hex')}`)
+    expect(checksum(large)).toMatch(/^crc32-[0-9a-f]+$/)
+    for (const body of [small, large]) {
+      const sum = checksum(body)
+      expect(checksumMatches(body, sum)).toBe(true)
+      body.writeUInt8(body[body.length >> 1]! ^ 4, body.length >> 1)
+      expect(checksumMatches(body, sum)).toBe(false)
+    }
+    expect(checksumMatches(small, 'md5-whatever')).toBe(false)
   })
 
   it('removes entries of older formats as leftovers, never a newer format\'s', async () => {
