@@ -1,6 +1,6 @@
-// The worker entry as one file: a test file in its own process (Vitest's default) loads it each
-// time, and Node pays per module (measured: 14 ms for the separate modules, 7 ms bundled).
-// tsc still emits every module (the plugin and CLI use them) and the types.
+// The worker entry as one file: with Vitest's default isolation every test file loads it in a
+// fresh process, and Node pays per module (measured: 12 ms for its twenty modules, 6 ms bundled).
+// tsc still emits every module (plugin, CLI) and the types.
 import { rolldown } from 'rolldown'
 
 const bundle = await rolldown({

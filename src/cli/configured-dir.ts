@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { PLUGIN_NAME, resolveCacheDir } from '../node/config.js'
+import { PACKAGE_NAME, resolveCacheDir } from '../node/config.js'
 
 // Vitest's own order: its config first, then Vite's, each in these extensions.
 const CONFIG_FILES = ['vitest.config', 'vite.config'].flatMap(name =>
@@ -53,5 +53,5 @@ async function findPluginOptions(plugins: unknown[]): Promise<FixtureCacheOption
 
 function isOurPlugin(plugin: unknown): plugin is { api: { options: FixtureCacheOptions } } {
   const candidate = plugin as { name?: unknown, api?: { options?: unknown } } | null
-  return candidate?.name === PLUGIN_NAME && typeof candidate.api?.options === 'object'
+  return candidate?.name === PACKAGE_NAME && typeof candidate.api?.options === 'object'
 }

@@ -45,8 +45,11 @@ export function validatePluginOptions(options: FixtureCacheOptions): { maxBytes?
 }
 
 export const DEFAULT_DIR = 'node_modules/.cache/vitest-fixture-cache'
-/** The plugin's name; the CLI finds the plugin (and its options) in a loaded config by it. */
-export const PLUGIN_NAME = 'vitest-fixture-cache'
+/**
+ * What user modules import `cached` from, and the plugin's name (the CLI finds the plugin and
+ * its options in a loaded config by it).
+ */
+export const PACKAGE_NAME = 'vitest-fixture-cache'
 
 const MODES: Record<string, CacheMode> = { on: 'on', off: 'off', readonly: 'readonly', verify: 'verify' }
 

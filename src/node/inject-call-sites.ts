@@ -1,6 +1,6 @@
 import MagicString from 'magic-string'
 import { fingerprintModuleId } from '../shared/protocol.js'
-import { findCallSites, PACKAGE_NAME } from './fingerprint/call-sites.js'
+import { findCallSites } from './fingerprint/call-sites.js'
 
 /**
  * Hands each `cached(factory, options?)` call what the source says about it, as a hidden
@@ -8,7 +8,6 @@ import { findCallSites, PACKAGE_NAME } from './fingerprint/call-sites.js'
  * What is written depends on this module's source alone, so a cached transform stays right.
  */
 export function injectCallSites(code: string, file: string): { code: string, map: ReturnType<MagicString['generateMap']> } | undefined {
-  if (!code.includes(PACKAGE_NAME)) return undefined
   let sites: ReturnType<typeof findCallSites>
   try {
     sites = findCallSites(code, file)

@@ -1,4 +1,4 @@
-// What the plugin keeps in the cache dir besides entries, and the sweep of what killed runs left.
+// The module summaries the plugin keeps in the cache dir beside the entries.
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { Fingerprinter, SummaryCache } from './fingerprint/fingerprinter.js'
 import type { ModuleSummary } from './fingerprint/module-summary.js'
@@ -28,16 +28,4 @@ export async function saveSummaries(config: WorkerConfig | undefined, fingerprin
     : { ...stored, ...Object.fromEntries(used) }
   // Losing this write only costs a parse next run, so trouble here is not worth a warning.
   await store.writeDocument(SUMMARIES, merged).catch(() => {})
-}
-
-// Temporary files and locks a killed run left behind; a live writer or lock holder is never this old.
-const LEFTOVER_AGE_MS = 60_000
-
-export function removeLeftovers(dir: string): void {
-  try {
-    new FixtureStore(dir).removeLeftovers(LEFTOVER_AGE_MS)
-  }
-  catch {
-    // A cache dir that cannot be swept is reported when a fixture first uses it.
-  }
 }

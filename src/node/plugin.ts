@@ -5,12 +5,11 @@ import type { FixtureCacheOptions } from './config.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../shared/protocol.js'
-import { PLUGIN_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
-import { Fingerprinter } from './fingerprint/fingerprinter.js'
-import { injectCallSites } from './inject-call-sites.js'
+import type { Fingerprinter } from './fingerprint/fingerprinter.js'
+import { PACKAGE_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
-import { loadSummaries, removeLeftovers, saveSummaries } from './keep-on-disk.js'
 import { FixtureCacheReporter } from './reporter.js'
+import { removeLeftovers } from './sweep.js'
 
 // Vitest 5 names it defineCacheKeyGenerator; 4.1 experimental_defineCacheKeyGenerator.
 type CacheKeyGenerator = (module: { id: string }) => string | false | undefined
@@ -42,7 +41,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   })
   const reported = new WeakSet<object>()
   return {
-    name: PLUGIN_NAME,
+    name: PACKAGE_NAME,
     // For the CLI, which reads the cache dir from the user's config.
     api: { options },
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
@@ -53,6 +52,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     async load(id) {
       const query = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
       if (!query) return undefined
+      const { Fingerprinter } = await import('./fingerprint/fingerprinter.js')
+      const { loadSummaries, saveSummaries } = await import('./keep-on-disk.js')
       fingerprinter ??= new Fingerprinter(vitestRoot, loadSummaries(workerConfig))
       const inputs = await fingerprinter.inputsFor(query, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
@@ -63,9 +64,12 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       if (fingerprinter.takeChanged()) await saveSummaries(workerConfig, fingerprinter)
       return `export default ${JSON.stringify(inputs)}`
     },
-    transform(code, id) {
+    async transform(code, id) {
       const file = id.split('?')[0] ?? id
-      if (file.includes('/node_modules/') || file.startsWith('\0')) return undefined
+      if (file.includes('/node_modules/') || file.startsWith('\0') || !code.includes(PACKAGE_NAME)) return undefined
+      // The parser loads with the first module that mentions the package: a suite that never uses
+      // cached() does not pay for it (nor for the fingerprinting, loaded the same way).
+      const { injectCallSites } = await import('./inject-call-sites.js')
       return injectCallSites(code, relative(vitestRoot, file).split(sep).join('/'))
     },
     configureVitest(context) {

@@ -1,9 +1,8 @@
 import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
 import type { CallSite } from '../../shared/protocol.js'
 import { ancestor } from 'acorn-walk'
+import { PACKAGE_NAME } from '../config.js'
 import { isFunctionExpression, parseModule } from './module-facts.js'
-
-export const PACKAGE_NAME = 'vitest-fixture-cache'
 
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
 
