@@ -2,6 +2,7 @@ import type { FixtureEvent, JournalLine, WorkerConfig } from '../shared/protocol
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
+import { wallClockMs } from '../shared/clock.js'
 import { debug } from './debug.js'
 
 export type { FixtureEvent }
@@ -17,7 +18,7 @@ export function recordEvent(config: WorkerConfig, event: FixtureEvent): void {
 }
 
 export function recordBuildStart(config: WorkerConfig, name: string): void {
-  journal(config, { type: 'building', name, startedAt: Date.now() })
+  journal(config, { type: 'building', name, startedAt: wallClockMs() })
 }
 
 /** The decisions the cache made in this worker so far, oldest first. */

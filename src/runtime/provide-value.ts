@@ -4,6 +4,8 @@ import type { EntryHeader } from '../store/entry-format.js'
 import type { Slot } from '../store/paths.js'
 import type { Encoded } from './codec.js'
 import type { FixtureDefinition } from './definition.js'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
@@ -97,11 +99,12 @@ const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024
 
 async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | null> {
   // First let the fingerprint request leave, so the main process works on it meanwhile.
-  await new Promise(resolve => setImmediate(resolve))
+  // (node:timers, not the global: a test may have faked the global timers.)
+  await nextTurn()
   try {
-    const started = performance.now()
+    const started = monotonicMs()
     const entry = store.readSole(slot, READ_AHEAD_MAX_BYTES)
-    return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload), loadMs: performance.now() - started }
+    return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload), loadMs: monotonicMs() - started }
   }
   catch {
     return null
@@ -147,7 +150,7 @@ async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encode
         inputs: job.inputs,
         buildMs: Math.round(result.buildMs),
         runId: config.runId,
-        createdAt: new Date().toISOString(),
+        createdAt: wallClockDate().toISOString(),
         codec: result.encoded.codec,
       }, payloadOf(result.encoded))
     }
@@ -170,12 +173,12 @@ async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encode
  */
 function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): { encoded: Encoded, buildMs: number, loadMs: number } | null {
   try {
-    const started = performance.now()
+    const started = monotonicMs()
     if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: early.loadMs }
     const entry = store.read(job.slot, job.key)
     if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
     const encoded = fromPayload(entry.header.codec, entry.payload)
-    return { encoded, buildMs: entry.header.buildMs, loadMs: performance.now() - started }
+    return { encoded, buildMs: entry.header.buildMs, loadMs: monotonicMs() - started }
   }
   catch (error) {
     warnOnce(describeError(error))
@@ -214,9 +217,9 @@ function missReason(store: FixtureStore, job: Job): string {
 
 async function build(job: Job, reason: string): Promise<{ encoded: Encoded, buildMs: number }> {
   recordBuildStart(job.config, job.name)
-  const started = performance.now()
+  const started = monotonicMs()
   const value = await job.definition.factory(job.context)
-  const buildMs = performance.now() - started
+  const buildMs = monotonicMs() - started
   const encoded = encodeValue(value, job.name, job.definition.options.serializer)
   recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: encoded.size })
   return { encoded, buildMs }

@@ -4,6 +4,7 @@ import type WriteFileAtomic from 'write-file-atomic'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { wallClockDate, wallClockMs } from '../shared/clock.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
 import { acquireLock, isAbandoned } from './lock.js'
@@ -71,7 +72,7 @@ export class FixtureStore {
 
   /** Records a use, so pruning removes the least recently used entries first. Best effort. */
   touch(slot: Slot, key: string): void {
-    const now = new Date()
+    const now = wallClockDate()
     try {
       utimesSync(entryPath(this.dir, slot, key), now, now)
     }
@@ -168,7 +169,7 @@ export class FixtureStore {
         if (key && !existsSync(join(locks, `${folder}-${key.slice(0, 32)}`))) remove(join(entries, folder, name))
       }
     }
-    const cutoff = Date.now() - olderThanMs
+    const cutoff = wallClockMs() - olderThanMs
     for (const name of safeReaddir(this.dir)) {
       const path = join(this.dir, name)
       if (/\.json\.[0-9a-f]+$/.test(name) && (lstatSafe(path)?.mtimeMs ?? Infinity) < cutoff) remove(path)

@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import { clearInterval, setInterval } from 'node:timers'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { wallClockDate, wallClockMs } from '../shared/clock.js'
 
 // A holder on another machine (a shared cache dir) proves it is alive by refreshing the lock's
 // mtime; one not refreshed for this long is taken over.
@@ -53,9 +55,10 @@ function tryCreate(path: string): boolean {
 }
 
 function holdLock(path: string): () => void {
+  // node:timers, not the globals: the fixture may be built inside a test that faked them.
   const refresh = setInterval(() => {
     try {
-      const now = new Date()
+      const now = wallClockDate()
       utimesSync(path, now, now)
     }
     catch {}
@@ -70,7 +73,7 @@ function holdLock(path: string): () => void {
 export function isAbandoned(path: string): boolean {
   let age: number
   try {
-    age = Date.now() - statSync(path).mtimeMs
+    age = wallClockMs() - statSync(path).mtimeMs
   }
   catch {
     return false

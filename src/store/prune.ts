@@ -1,4 +1,5 @@
 import type { FixtureStore, StoredEntry } from './fixture-store.js'
+import { wallClockMs } from '../shared/clock.js'
 
 export interface PruneLimits {
   /** Keep at most this many bytes of entries. */
@@ -17,7 +18,7 @@ export interface PruneResult {
 export function prune(store: FixtureStore, { maxBytes = Infinity, maxAgeMs = Infinity }: PruneLimits, leftoverAgeMs = 60_000): PruneResult {
   const leftovers = store.removeLeftovers(leftoverAgeMs).length
   const entries = store.list().sort((a, b) => a.usedAt.getTime() - b.usedAt.getTime())
-  const now = Date.now()
+  const now = wallClockMs()
   let keptBytes = totalBytes(entries)
   const removed: StoredEntry[] = []
   for (const entry of entries) {

@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
@@ -87,4 +87,28 @@ test('all', ({ ${names.map((_, index) => `f${index}`).join(', ')} }) => { expect
   expect(project.cacheEntries()).toHaveLength(4)
   expect(readdirSync(project.dir).sort()).toEqual(['node_modules', 'package.json', 'test', 'vitest.config.ts'])
   expect(readdirSync(join(project.dir, '..')).filter(name => name.includes('escape'))).toEqual([])
+})
+
+it('works in tests that fake timers and the date, and stamps entries with the real time', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { afterEach, beforeEach, test as base, expect, vi } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({ data: cached(async () => { appendFileSync('builds.log', 'data\\n'); return [1, 2, 3] }) })
+beforeEach(() => { vi.useFakeTimers({ now: new Date('2001-01-01') }) })
+afterEach(() => { vi.useRealTimers() })
+test('uses the fixture', ({ data }) => { expect(data).toEqual([1, 2, 3]) })
+`,
+  })
+  const startedAt = Date.now()
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['data'])
+  const [entry] = project.cacheEntries()
+  const path = join(project.dir, 'node_modules/.cache/vitest-fixture-cache', entry!)
+  // Used (touched) and created at the real time: a faked one would make pruning remove it first.
+  expect(statSync(path).mtimeMs).toBeGreaterThan(startedAt - 1000)
+  const header = JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as { createdAt: string }
+  expect(Date.parse(header.createdAt)).toBeGreaterThan(startedAt - 1000)
 })
