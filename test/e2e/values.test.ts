@@ -56,6 +56,48 @@ it('keeps Map, Set, Date, BigInt, typed arrays, Buffer and cycles equal on a mis
   expect(project.takeBuilds()).toEqual([])
 })
 
+const RECORDS = `
+import { appendFileSync, writeFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+
+const make = () => ({
+  title: 'catalogue',
+  rows: Array.from({ length: 100 }, (_, index) => ({ '2': index, id: index, name: 'row "' + index + '"\\n', tags: ['a', { deep: [index] }], score: index % 3 ? index / 3 : null })),
+  groups: [Array.from({ length: 40 }, (_, index) => ({ key: 'k' + index }))],
+})
+const test = base.extend({
+  records: cached(async () => {
+    appendFileSync('builds.log', 'records\\n')
+    return make()
+  }),
+})
+
+test('records come back exactly, in their own copy', ({ records }) => {
+  expect(JSON.stringify(records)).toBe(JSON.stringify(make()))
+  expect(Object.keys(records.rows[5]!)).toEqual(['2', 'id', 'name', 'tags', 'score'])
+  // Objects of the test's own realm, in the vm pools too.
+  expect(records.rows).toBeInstanceOf(Array)
+  expect(Object.getPrototypeOf(records.rows[5])).toBe(Object.prototype)
+  writeFileSync('seen.json', JSON.stringify(records))
+  records.rows[0]!.tags.push('changed')
+})
+test('a second use gets a fresh copy', ({ records }) => {
+  expect(records.rows[0]!.tags).toEqual(['a', { deep: [0] }])
+})
+`
+
+it('gives back long arrays of records exactly (stored as columns) on a miss and on a hit', async () => {
+  const project = Project.create({ 'test/records.test.ts': RECORDS })
+  await runOk(project)
+  await runOk(project)
+  await runOk(project, ['--pool=vmThreads'])
+  expect(project.takeBuilds()).toEqual(['records'])
+  const entry = project.cacheEntries()[0]!
+  const header = JSON.parse(project.read(`node_modules/.cache/vitest-fixture-cache/${entry}`).split('\n')[0]!) as { codec: string }
+  expect(header.codec).toBe('json-tables')
+})
+
 it('fails with the fixture name and the path when a value holds a function', async () => {
   const project = Project.create({
     'test/bad.test.ts': `
