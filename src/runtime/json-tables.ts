@@ -105,13 +105,29 @@ const builders = new Map<string, RowBuilder>()
 function buildRows(keys: string[], columns: unknown[][]): unknown[] {
   const id = JSON.stringify(keys)
   let build = builders.get(id)
-  if (!build) {
-    // Keys enter the code as JSON string literals, which are JavaScript string literals too.
-    const properties = keys.map((key, index) => `${JSON.stringify(key)}: c${index}[i]`).join(', ')
-    const locals = keys.map((_, index) => `const c${index} = columns[${index}]`).join('\n')
-    // eslint-disable-next-line no-new-func -- the point: one compiled literal for every row
-    build = new Function('columns', 'count', `${locals}\nconst rows = new Array(count)\nfor (let i = 0; i < count; i++) rows[i] = { ${properties} }\nreturn rows`) as RowBuilder
-    builders.set(id, build)
-  }
+  if (!build) builders.set(id, build = compileBuilder(keys) ?? buildRowByRow(keys))
   return build(columns, columns[0]?.length ?? 0)
+}
+
+function compileBuilder(keys: string[]): RowBuilder | null {
+  // Keys enter the code as JSON string literals, which are JavaScript string literals too.
+  const properties = keys.map((key, index) => `${JSON.stringify(key)}: c${index}[i]`).join(', ')
+  const locals = keys.map((_, index) => `const c${index} = columns[${index}]`).join('\n')
+  try {
+    // eslint-disable-next-line no-new-func -- the point: one compiled literal for every row
+    return new Function('columns', 'count', `${locals}\nconst rows = new Array(count)\nfor (let i = 0; i < count; i++) rows[i] = { ${properties} }\nreturn rows`) as RowBuilder
+  }
+  catch {
+    // Code generation disallowed (node --disallow-code-generation-from-strings).
+    return null
+  }
+}
+
+/** The same rows without compiled code: slower, as exact. */
+function buildRowByRow(keys: string[]): RowBuilder {
+  return (columns, count) => Array.from({ length: count }, (_, i) => {
+    const row: Record<string, unknown> = {}
+    keys.forEach((key, index) => { row[key] = columns[index]![i] })
+    return row
+  })
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { packTables, unpackTables } from '../../src/runtime/json-tables.js'
 
@@ -52,5 +53,18 @@ describe('json tables', () => {
     const second = unpackTables(JSON.parse(text)) as typeof value
     first.rows[0]!.tags.push('changed')
     expect(second.rows[0]!.tags).toEqual(['x'])
+  })
+
+  it('rebuilds rows without compiled code where code generation from strings is disallowed', () => {
+    // The built module, in a Node that refuses new Function, as `node --disallow-code-generation-from-strings` would.
+    const script = `
+      import { packTables, unpackTables } from ${JSON.stringify(new URL('../../dist/runtime/json-tables.js', import.meta.url).href)}
+      const rows = Array.from({ length: 40 }, (_, i) => ({ b: i, '1': 'x', a: [i] }))
+      let compiled = true
+      try { new Function('') } catch { compiled = false }
+      const back = unpackTables(JSON.parse(JSON.stringify(packTables(rows))))
+      process.stdout.write(String(compiled) + ' ' + (JSON.stringify(back) === JSON.stringify(rows)))`
+    const output = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(output).toBe('false true')
   })
 })
