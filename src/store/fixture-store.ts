@@ -59,8 +59,9 @@ export class FixtureStore {
    */
   readSole(slot: Slot, maxBytes: number): Entry | null {
     try {
-      const names = safeReaddir(slotDir(this.dir, slot)).filter(name => name.endsWith('.entry'))
-      const path = names.length === 1 ? join(slotDir(this.dir, slot), names[0]!) : undefined
+      const folder = slotDir(this.dir, slot)
+      const names = safeReaddir(folder).filter(name => name.endsWith('.entry'))
+      const path = names.length === 1 ? join(folder, names[0]!) : undefined
       if (!path || (lstatSafe(path)?.size ?? Infinity) > maxBytes) return null
       const bytes = readNoFollow(path)
       return (bytes && decodeEntry(bytes, { node: slot.node })) ?? null
