@@ -1,6 +1,7 @@
 import type { CacheMode, WorkerConfig } from '../shared/protocol.js'
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { parseBytes } from '../shared/units.js'
 import { journalFolder } from './journal.js'
 
@@ -59,6 +60,7 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
   return {
     dir: resolveCacheDir(options, root, env),
     root,
+    workspace: findWorkspace(root),
     mode: parseMode(env.FIXTURE_CACHE),
     refresh: parseRefresh(env.FIXTURE_CACHE_REFRESH),
     runId,
@@ -85,4 +87,28 @@ export function parseRefresh(value: string | undefined): true | string[] {
   const normalized = (value ?? '').trim()
   if (['1', 'true', 'all', '*'].includes(normalized.toLowerCase())) return true
   return normalized.split(',').map(name => name.trim()).filter(Boolean)
+}
+
+/**
+ * The folder whose files a factory's recorded reads count in: the git checkout that holds the
+ * Vitest root, else the outermost package-manager workspace above it, else the root itself.
+ * A monorepo's test package reads migrations from a sibling package: those must count too.
+ */
+export function findWorkspace(root: string): string {
+  let workspace = root
+  for (let at = root; ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return at
+    if (isWorkspaceRoot(at)) workspace = at
+    if (dirname(at) === at) return workspace
+  }
+}
+
+function isWorkspaceRoot(folder: string): boolean {
+  if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return true
+  try {
+    return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).workspaces !== undefined
+  }
+  catch {
+    return false
+  }
 }

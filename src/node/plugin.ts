@@ -1,5 +1,5 @@
 import type { Plugin } from 'vitest/config'
-import type { TestProject } from 'vitest/node'
+import type { TestProject, Vitest } from 'vitest/node'
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { FixtureCacheOptions } from './config.js'
 import type { Fingerprinter } from './fingerprint/fingerprinter.js'
@@ -18,28 +18,49 @@ interface CacheKeyApi {
   experimental_defineCacheKeyGenerator?: (generator: CacheKeyGenerator) => void
 }
 
+/** What one `vitest` process shares across every plugin instance and project: one run is one run. */
+interface Run {
+  workerConfig: WorkerConfig
+  fingerprinter?: Fingerprinter
+  /** Every project of the run, to hand each run (a watch mode rerun too) a new run id. */
+  projects: Set<TestProject>
+  /** The Vitest root of the run: paths in call sites and inputs are relative to it. */
+  root: string
+  /** Setup files by project config, so a factory that reads globals is keyed on them. */
+  setupFilesByConfig: WeakMap<object, string[]>
+}
+
+// Inline `test.projects` evaluate the config once per project: each gets its own plugin instance,
+// and all of them must share one run (one refresh, one summary, one report). Keyed by the Vitest
+// instance, on globalThis in case the package is loaded twice.
+const RUNS_KEY = Symbol.for('vitest-fixture-cache.runs')
+const runs: WeakMap<Vitest, Run> = ((globalThis as Record<symbol, unknown>)[RUNS_KEY] ??= new WeakMap()) as WeakMap<Vitest, Run>
+
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   const { maxBytes } = validatePluginOptions(options)
-  // The plugin object may be shared by several projects: keep only run-wide state here.
-  let vitestRoot = process.cwd()
-  let workerConfig: WorkerConfig | undefined
-  let fingerprinter: Fingerprinter | undefined
+  let run: Run | undefined
   // Vitest moves `define` out of the Vite config; keep each project's, by its Vite config.
   const definesByConfig = new WeakMap<object, Record<string, unknown>>()
-  // Every project of the run, to hand each run (a watch mode rerun too) a new run id.
-  const projects = new Set<TestProject>()
-  const reporter = new FixtureCacheReporter(() => workerConfig, () => {
-    if (!workerConfig) return
-    workerConfig = { ...workerConfig, runId: randomUUID() }
-    for (const project of projects) project.provide(PROVIDE_KEY, workerConfig)
-  }, {
-    silent: options.silent ?? false,
-    detail: options.detail ?? false,
-    report: options.report,
-    maxBytes,
-  })
-  const reported = new WeakSet<object>()
+
+  function startRun(vitest: Vitest): Run {
+    const workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
+    const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, setupFilesByConfig: new WeakMap() }
+    const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
+      started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
+      for (const project of started.projects) project.provide(PROVIDE_KEY, started.workerConfig)
+    }, {
+      silent: options.silent ?? false,
+      detail: options.detail ?? false,
+      report: options.report,
+      maxBytes,
+    })
+    vitest.config.reporters.push(reporter)
+    sweepOldJournals()
+    if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
+    return started
+  }
+
   return {
     name: PACKAGE_NAME,
     // For the CLI, which reads the cache dir from the user's config.
@@ -51,18 +72,21 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     },
     async load(id) {
       const query = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
-      if (!query) return undefined
+      if (!query || !run) return undefined
       const { Fingerprinter } = await import('./fingerprint/fingerprinter.js')
       const { loadSummaries, saveSummaries } = await import('./keep-on-disk.js')
-      fingerprinter ??= new Fingerprinter(vitestRoot, loadSummaries(workerConfig))
-      const inputs = await fingerprinter.inputsFor(query, {
+      const current = run
+      current.fingerprinter ??= new Fingerprinter(current.root, loadSummaries(current.workerConfig))
+      const config = this.environment.getTopLevelConfig()
+      const { inputs, modules } = await current.fingerprinter.inputsFor(query, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
-        define: definesByConfig.get(this.environment.getTopLevelConfig()) ?? {},
+        define: definesByConfig.get(config) ?? {},
+        setupFiles: current.setupFilesByConfig.get(config) ?? [],
         // In watch mode, an edit of any of them must invalidate this answer.
         onFile: file => this.addWatchFile(file),
       })
-      if (fingerprinter.takeChanged()) await saveSummaries(workerConfig, fingerprinter)
-      return `export default ${JSON.stringify(inputs)}`
+      if (current.fingerprinter.takeChanged()) await saveSummaries(current.workerConfig, current.fingerprinter)
+      return `export default ${JSON.stringify(inputs)}\nexport const modules = ${JSON.stringify(modules)}`
     },
     async transform(code, id) {
       const file = id.split('?')[0] ?? id
@@ -70,23 +94,18 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       // The parser loads with the first module that mentions the package: a suite that never uses
       // cached() does not pay for it (nor for the fingerprinting, loaded the same way).
       const { injectCallSites } = await import('./inject-call-sites.js')
-      return injectCallSites(code, relative(vitestRoot, file).split(sep).join('/'))
+      return injectCallSites(code, relative(run?.root ?? process.cwd(), file).split(sep).join('/'))
     },
     configureVitest(context) {
       const { project, vitest } = context
-      vitestRoot = vitest.config.root
-      // Called once per project; what is the run's is done once: config, summary, sweeping.
-      if (!reported.has(vitest)) {
-        reported.add(vitest)
-        workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
-        vitest.config.reporters.push(reporter)
-        sweepOldJournals()
-        if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
-      }
+      // Called once per project, by each plugin instance: the first one starts the run.
+      let shared = runs.get(vitest)
+      if (!shared) runs.set(vitest, shared = startRun(vitest))
+      run = shared
       definesByConfig.set(project.vite.config, project.config.defines ?? {})
-      projects.add(project)
-      // Set above, on the run's first project.
-      project.provide(PROVIDE_KEY, workerConfig as WorkerConfig)
+      shared.setupFilesByConfig.set(project.vite.config, project.config.setupFiles ?? [])
+      shared.projects.add(project)
+      project.provide(PROVIDE_KEY, shared.workerConfig)
       // Answers differ from run to run: they must not land in Vitest 5's on-disk module cache.
       const cacheKeys = context as CacheKeyApi
       const defineKey = cacheKeys.defineCacheKeyGenerator ?? cacheKeys.experimental_defineCacheKeyGenerator
@@ -94,4 +113,3 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     },
   }
 }
-

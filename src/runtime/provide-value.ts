@@ -1,26 +1,36 @@
 import type { KeyInput } from '../shared/key.js'
-import type { CallSite, WorkerConfig } from '../shared/protocol.js'
+import type { CallSite, CodeInputs, WorkerConfig } from '../shared/protocol.js'
 import type { EntryHeader } from '../store/entry-format.js'
 import type { Slot } from '../store/paths.js'
 import type { Encoded } from './codec.js'
 import type { FixtureDefinition } from './definition.js'
+import type { RecordScope } from './recorded-inputs.js'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { monotonicMs, wallClockDate } from '../shared/clock.js'
+import { digest } from '../shared/digest.js'
 import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
+import { contextInputs, rememberValueDigest } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError, warnOnce } from './errors.js'
 import { recordBuildStart, recordEvent } from './events.js'
+import { recordReads } from './read-recorder.js'
+import { changedRecordedInputs, recordedInputs } from './recorded-inputs.js'
+import { relocatable, relocated } from './relocate.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
 const stores = new Map<string, FixtureStore>()
-// Encoded values per slot and key in this worker: a value is built or read at most once per run.
-const encodedInFlight = new Map<string, Promise<Encoded>>()
+// Values per slot and key in this worker: a value is built or read at most once per run.
+const obtainedInFlight = new Map<string, Promise<Obtained>>()
 // The code a factory depends on, as the main process digested it: asked once per worker.
-const codeInputsOf = new WeakMap<FixtureDefinition, Promise<KeyInput[]>>()
-// Which key each handed-out copy came from, so a downstream cached fixture can chain it.
-const keysOfValues = new WeakMap<object, string>()
+const codeInputsOf = new WeakMap<FixtureDefinition, Promise<CodeInputs>>()
+
+/** A value in the form every use copies from, and the digest of its stored bytes (what dependents chain on). */
+interface Obtained {
+  encoded: Encoded
+  valueDigest: string
+}
 
 /** The value a test receives: its own copy, from the cache or from one build. */
 export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>): Promise<unknown> {
@@ -37,35 +47,35 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const asked = fingerprint(definition, site, config, context)
   asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
   const early = readsAhead ? await readAhead(storeFor(config), slot) : null
-  const inputs = await asked
+  const { inputs, notes, unstorable } = await asked
   const key = composeKey(inputs)
   const flightKey = `${name}\0${file}\0${key}`
-  let encoded = encodedInFlight.get(flightKey)
-  if (!encoded) {
-    encoded = obtainEncoded({ definition, name, config, slot, key, inputs, context }, early)
-    encodedInFlight.set(flightKey, encoded)
-    encoded.catch(() => encodedInFlight.delete(flightKey))
+  let obtained = obtainedInFlight.get(flightKey)
+  if (!obtained) {
+    const job: Job = { definition, name, config, slot, key, inputs, notes, unstorable, context, scope: recordScope(config) }
+    obtained = obtain(job, early)
+    obtainedInFlight.set(flightKey, obtained)
+    obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
-  const value = decodeValue(await encoded, definition.options.serializer)
-  if (typeof value === 'object' && value !== null) keysOfValues.set(value, key)
+  const { encoded, valueDigest } = await obtained
+  const value = decodeValue(encoded, definition.options.serializer)
+  rememberValueDigest(value, valueDigest)
   return value
 }
 
-async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<KeyInput[]> {
+async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
   let codeInputs = codeInputsOf.get(definition)
-  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint(config.runId).then(module => module.default))
+  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint(config.runId))
+  const code = await codeInputs
+  const around = contextInputs(context, site.deps, code.modules, config.root)
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
-    ...await codeInputs,
+    ...code.default,
+    ...around.inputs,
+    ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]
-  for (const dependency of site.deps) {
-    const value = context[dependency]
-    const upstreamKey = typeof value === 'object' && value !== null ? keysOfValues.get(value) : undefined
-    if (upstreamKey) inputs.push({ name: `fixture ${dependency}`, digest: upstreamKey })
-  }
-  inputs.push(...await declaredInputs(definition.options, context, config.root, definition.label))
-  return inputs
+  return { inputs, notes: around.notes, unstorable: around.unstorable }
 }
 
 interface Job {
@@ -73,9 +83,17 @@ interface Job {
   name: string
   config: WorkerConfig
   slot: Slot
+  /** The digest of the static inputs: code, context, declared inputs. */
   key: string
   inputs: KeyInput[]
+  notes: string[]
+  unstorable?: string
   context: Record<string, unknown>
+  scope: RecordScope
+}
+
+function recordScope(config: WorkerConfig): RecordScope {
+  return { workspace: config.workspace, ignored: [config.dir, config.journal] }
 }
 
 /** Whether this run builds the fixture whatever is stored. */
@@ -103,7 +121,7 @@ async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | 
   await nextTurn()
   try {
     const started = monotonicMs()
-    const entry = store.readSole(slot, READ_AHEAD_MAX_BYTES)
+    const entry = store.readLatest(slot, READ_AHEAD_MAX_BYTES)
     return entry && { header: entry.header, encoded: fromPayload(entry.header.codec, entry.payload), loadMs: monotonicMs() - started }
   }
   catch {
@@ -111,16 +129,19 @@ async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | 
   }
 }
 
-async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encoded> {
+async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtained> {
   const { config, name, slot, key } = job
+  if (job.unstorable) return build(job, `not stored: ${job.unstorable}`)
   const store = storeFor(config)
   const refresh = refreshRequested(config, name)
   const rebuildAnyway = rebuildsAnyway(config, name)
+  let looked: Lookup = { stale: [] }
   if (!rebuildAnyway) {
-    const hit = reuse(store, job, false, early)
+    looked = lookUp(store, job, false, early)
+    const hit = reuse(store, job, looked)
     if (hit) return hit
   }
-  if (config.mode === 'readonly') return (await build(job, 'readonly cache has no entry')).encoded
+  if (config.mode === 'readonly') return build(job, 'readonly cache has no entry')
 
   let release: (() => void) | undefined
   try {
@@ -128,36 +149,27 @@ async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encode
   }
   catch (error) {
     warnOnce(`cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
-    return (await build(job, 'cache unavailable')).encoded
+    return build(job, 'cache unavailable')
   }
   try {
     // Another worker may have built it while this one waited for the lock.
-    const built = reuse(store, job, rebuildAnyway)
-    if (built) return built
+    const again = reuse(store, job, lookUp(store, job, rebuildAnyway))
+    if (again) return again
     // Verify compares with what is stored; reading it for that is not a reuse.
-    const stored = config.mode === 'verify' ? readStored(store, job, false)?.encoded : null
-    const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job)
-    const result = await build(job, reason)
+    const stored = config.mode === 'verify' ? storedForVerify(store, job) : null
+    const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job, looked.stale)
+    const result = await build(job, reason, async (fields, payload) => {
+      try {
+        await store.write(slot, fields, payload)
+      }
+      catch (error) {
+        warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
+      }
+    })
     if (stored && !sameEncoding(stored, result.encoded)) {
       throw new CachedFixtureError(`FIXTURE_CACHE=verify: "${name}" built again differs from the stored value; its factory is not deterministic (Date.now(), Math.random(), unordered I/O?)`)
     }
-    try {
-      await store.write(slot, {
-        name,
-        file: slot.file,
-        key,
-        node: slot.node,
-        inputs: job.inputs,
-        buildMs: Math.round(result.buildMs),
-        runId: config.runId,
-        createdAt: wallClockDate().toISOString(),
-        codec: result.encoded.codec,
-      }, payloadOf(result.encoded))
-    }
-    catch (error) {
-      warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
-    }
-    return result.encoded
+    return result
   }
   finally {
     try {
@@ -167,46 +179,76 @@ async function obtainEncoded(job: Job, early: EarlyEntry | null): Promise<Encode
   }
 }
 
+interface Lookup {
+  found?: { header: EntryHeader, encoded: Encoded, loadMs: number }
+  /** Entries of this key whose recorded reads changed, with the inputs that did. */
+  stale: string[][]
+}
+
 /**
- * A stored payload for this key, or null; with `thisRunOnly`, only one built during this run.
- * What was read ahead is used when it is this key's entry.
+ * Finds a stored entry of this key whose recorded reads are all unchanged (most recently used
+ * first); with `thisRunOnly`, only one built during this run. What was read ahead is used when
+ * it is the one.
  */
-function readStored(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): { encoded: Encoded, buildMs: number, loadMs: number } | null {
+function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): Lookup {
+  const stale: string[][] = []
   try {
     const started = monotonicMs()
-    if (early?.header.key === job.key) return { encoded: early.encoded, buildMs: early.header.buildMs, loadMs: early.loadMs }
-    const entry = store.read(job.slot, job.key)
-    if (!entry || (thisRunOnly && entry.header.runId !== job.config.runId)) return null
-    const encoded = fromPayload(entry.header.codec, entry.payload)
-    return { encoded, buildMs: entry.header.buildMs, loadMs: monotonicMs() - started }
+    const candidates = early?.header.key === job.key ? [early.header] : store.entries(job.slot).map(entry => entry.header)
+    for (const header of candidates) {
+      if (header.key !== job.key || (thisRunOnly && header.runId !== job.config.runId)) continue
+      const changed = changedRecordedInputs(header.recorded, job.scope)
+      if (changed.length) {
+        stale.push(changed)
+        continue
+      }
+      if (early?.header.id === header.id) return { found: { header, encoded: early.encoded, loadMs: early.loadMs + monotonicMs() - started }, stale }
+      const encoded = readEncoded(store, job.slot, header.id)
+      if (encoded) return { found: { header, encoded, loadMs: monotonicMs() - started }, stale }
+    }
   }
   catch (error) {
     warnOnce(describeError(error))
-    return null
   }
+  return { stale }
 }
 
-/** Serves a stored payload: records the use (for pruning and the run summary). */
-function reuse(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: EarlyEntry | null): Encoded | null {
-  const stored = readStored(store, job, thisRunOnly, early)
-  if (!stored) return null
-  if (job.config.mode !== 'readonly') store.touch(job.slot, job.key)
+/** Serves a stored entry: records the use (for pruning and the run summary). */
+function reuse(store: FixtureStore, job: Job, looked: Lookup): Obtained | undefined {
+  if (!looked.found) return undefined
+  const { header, encoded, loadMs } = looked.found
+  if (job.config.mode !== 'readonly') store.touch(job.slot, header.id)
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,
     key: job.key,
     outcome: 'reused',
-    buildMs: stored.buildMs,
-    loadMs: stored.loadMs,
-    bytes: stored.encoded.size,
+    buildMs: header.buildMs,
+    loadMs,
+    bytes: encoded.size,
+    ...job.notes.length ? { notes: job.notes } : {},
   })
-  return stored.encoded
+  return { encoded: relocated(encoded, header.relocated, job.config.workspace), valueDigest: header.valueDigest }
 }
 
-function missReason(store: FixtureStore, job: Job): string {
+function readEncoded(store: FixtureStore, slot: Slot, id: string): Encoded | null {
+  const entry = store.read(slot, id)
+  return entry && fromPayload(entry.header.codec, entry.payload)
+}
+
+/** The stored value verify compares a fresh build with, as it reads back. */
+function storedForVerify(store: FixtureStore, job: Job): Encoded | null {
+  const found = lookUp(store, job, false).found
+  return found ? relocated(found.encoded, found.header.relocated, job.config.workspace) : null
+}
+
+/** Names what changed since the entry this fixture was last built or used from. */
+function missReason(store: FixtureStore, job: Job, stale: string[][]): string {
   try {
-    const previous = store.previous(job.slot, job.key)[0]
-    if (previous) return explainChange(previous.inputs, job.inputs)
+    const changedReads = stale[0]
+    if (changedReads) return changedReads.length > 3 ? `${changedReads.slice(0, 3).map(name => `${name} changed`).join(', ')} and ${changedReads.length - 3} more` : changedReads.map(name => `${name} changed`).join(', ')
+    const previous = store.entries(job.slot).find(entry => entry.header.key !== job.key)
+    if (previous) return explainChange(previous.header.inputs, job.inputs)
     const otherNode = store.otherRuntimes(job.slot)[0]
     return otherNode ? `Node ${otherNode.node} → ${job.slot.node}` : 'first build'
   }
@@ -215,14 +257,46 @@ function missReason(store: FixtureStore, job: Job): string {
   }
 }
 
-async function build(job: Job, reason: string): Promise<{ encoded: Encoded, buildMs: number }> {
+type Publish = (fields: Parameters<FixtureStore['write']>[1], payload: Buffer) => Promise<void>
+
+/** Runs the factory with its reads recorded; publishes the entry when given where. */
+async function build(job: Job, reason: string, publish?: Publish): Promise<Obtained> {
   recordBuildStart(job.config, job.name)
   const started = monotonicMs()
-  const value = await job.definition.factory(job.context)
+  const { value, recording } = await recordReads(() => job.definition.factory(job.context))
   const buildMs = monotonicMs() - started
-  const encoded = encodeValue(value, job.name, job.definition.options.serializer)
-  recordEvent(job.config, { name: job.name, file: job.slot.file, key: job.key, outcome: 'built', reason, buildMs, loadMs: 0, bytes: encoded.size })
-  return { encoded, buildMs }
+  const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
+  const recorded = recordedInputs(recording, job.scope)
+  if (pinned) recorded.push(pinned)
+  const payload = payloadOf(encoded)
+  const valueDigest = digest(payload)
+  recordEvent(job.config, {
+    name: job.name,
+    file: job.slot.file,
+    key: job.key,
+    outcome: 'built',
+    reason,
+    buildMs,
+    loadMs: 0,
+    bytes: encoded.size,
+    ...job.notes.length ? { notes: job.notes } : {},
+  })
+  await publish?.({
+    name: job.name,
+    file: job.slot.file,
+    key: job.key,
+    id: recorded.length ? composeKey([{ name: 'key', digest: job.key }, ...recorded]) : job.key,
+    node: job.slot.node,
+    inputs: job.inputs,
+    recorded,
+    valueDigest,
+    ...placeholder ? { relocated: placeholder } : {},
+    buildMs: Math.round(buildMs),
+    runId: job.config.runId,
+    createdAt: wallClockDate().toISOString(),
+    codec: encoded.codec,
+  }, payload)
+  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest }
 }
 
 function storeFor(config: WorkerConfig): FixtureStore {

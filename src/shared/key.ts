@@ -1,7 +1,7 @@
 import { digest } from './digest.js'
 
 /** Bump when the entry layout or the way inputs are digested changes: old entries then never match. */
-export const FORMAT_VERSION = 3
+export const FORMAT_VERSION = 4
 
 /**
  * One named part of a fingerprint. Names are stable and readable (`factory`, `node`,
@@ -19,7 +19,7 @@ export function composeKey(inputs: readonly KeyInput[]): string {
 }
 
 // Inputs whose digest is the readable value itself, so a reason can say what it was and is.
-const READABLE = /^(package |node$)/
+const READABLE = /^(package |node$|environment$)/
 
 /** Says which inputs differ between a stored entry and the current run: `helper tokenize() in src/text.ts changed`. */
 export function explainChange(previous: readonly KeyInput[], current: readonly KeyInput[]): string {

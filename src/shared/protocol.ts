@@ -10,6 +10,8 @@ export interface WorkerConfig {
   dir: string
   /** Absolute Vitest root: `files` patterns are relative to it. */
   root: string
+  /** The git checkout or package-manager workspace holding the root: recorded reads count inside it. */
+  workspace: string
   mode: CacheMode
   /** `true`: rebuild every cached fixture; a list: only those names. */
   refresh: true | string[]
@@ -28,6 +30,8 @@ export interface FixtureEvent {
   outcome: 'reused' | 'built'
   /** Why it was built: `first build`, `refresh requested`, `helper tokenize() in src/text.ts changed`, ... */
   reason?: string
+  /** What the key could not see and how that was handled: `fixture db value is not data; its code counts`. */
+  notes?: string[]
   /** Building took (built), or took when the entry was made (reused). */
   buildMs: number
   /** Reading and checking the stored entry (reused). */
@@ -59,7 +63,14 @@ export interface CallSite {
    * module channel and the plugin's `load` hook answers it. The run id makes each run (a watch
    * mode rerun too) ask afresh instead of reusing a module evaluated before.
    */
-  fingerprint: (runId: string) => Promise<{ default: KeyInput[] }>
+  fingerprint: (runId: string) => Promise<CodeInputs>
+}
+
+/** The main process's answer to a fingerprint request. */
+export interface CodeInputs {
+  default: KeyInput[]
+  /** Local modules the factory reaches (relative to the Vitest root) and packages (`package sql.js`): a mock of one changes the value. */
+  modules: string[]
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

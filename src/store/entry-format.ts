@@ -9,9 +9,18 @@ export interface EntryHeader {
   name: string
   /** Module that defines the fixture, relative to its project root. */
   file: string
+  /** The key of the fixture's static inputs (code, declared inputs, context): what is looked up. */
   key: string
+  /** The entry's own name: the key joined with what the factory was recorded reading. */
+  id: string
   node: string
   inputs: KeyInput[]
+  /** Files and env vars the factory read while it built, with their digests then: re-checked on every hit. */
+  recorded: KeyInput[]
+  /** sha256 of the payload: what a downstream fixture's key chains on. */
+  valueDigest: string
+  /** Set when absolute paths under the project were stored relative: the placeholder that stands for it. */
+  relocated?: string
   size: number
   checksum: string
   buildMs: number
@@ -29,7 +38,8 @@ export interface Entry {
 export type HeaderFields = Omit<EntryHeader, 'format' | 'size' | 'checksum'>
 
 const NEWLINE = 0x0A
-export const MAX_HEADER_BYTES = 1 << 20
+// A header lists what the factory read: room for some 100,000 recorded files.
+export const MAX_HEADER_BYTES = 16 << 20
 
 const require = createRequire(import.meta.url)
 // Loaded for the first large payload: importing zlib costs every worker process about 3 ms.
@@ -71,7 +81,7 @@ export function decodeHeader(bytes: Buffer): { header: EntryHeader, payloadStart
   if (newline < 0) return null
   try {
     const header = JSON.parse(bytes.toString('utf8', 0, newline)) as EntryHeader
-    if (header.format !== FORMAT_VERSION || typeof header.key !== 'string') return null
+    if (header.format !== FORMAT_VERSION || typeof header.key !== 'string' || typeof header.id !== 'string') return null
     return { header, payloadStart: newline + 1 }
   }
   catch {
@@ -80,14 +90,14 @@ export function decodeHeader(bytes: Buffer): { header: EntryHeader, payloadStart
 }
 
 /**
- * The entry when its header is for this key (any key when none is given) and Node version, and
+ * The entry when its header is for this id (any when none is given) and Node version, and
  * the payload's size and checksum match; otherwise null. Bytes that fail are never deserialized.
  */
-export function decodeEntry(bytes: Buffer, expected: { key?: string, node: string }): Entry | null {
+export function decodeEntry(bytes: Buffer, expected: { id?: string, node: string }): Entry | null {
   const decoded = decodeHeader(bytes)
   if (!decoded) return null
   const { header, payloadStart } = decoded
-  if ((expected.key !== undefined && header.key !== expected.key) || header.node !== expected.node) return null
+  if ((expected.id !== undefined && header.id !== expected.id) || header.node !== expected.node) return null
   const payload = bytes.subarray(payloadStart)
   if (payload.length !== header.size || !checksumMatches(payload, header.checksum)) return null
   return { header, payload }

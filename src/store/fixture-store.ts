@@ -18,6 +18,13 @@ const writeFileAtomic = (): typeof WriteFileAtomic => require('write-file-atomic
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
 
+/**
+ * Entries kept per fixture (and Node version): the current state, the state it returns to (another
+ * branch, the other value of a toggled env var) and two more. Each is as big as the value, so
+ * more would multiply the cache's size for states rarely seen again; `maxSize` bounds the total.
+ */
+export const KEEP_PER_SLOT = 4
+
 export interface StoredEntry {
   path: string
   header: EntryHeader
@@ -31,9 +38,9 @@ export interface StoredEntry {
 export class FixtureStore {
   constructor(readonly dir: string, private options: { readonly?: boolean } = {}) {}
 
-  /** The entry for this key, or null on a miss; a damaged entry is removed and counts as a miss. */
-  read(slot: Slot, key: string): Entry | null {
-    const path = entryPath(this.dir, slot, key)
+  /** The entry with this id, or null on a miss; a damaged entry is removed and counts as a miss. */
+  read(slot: Slot, id: string): Entry | null {
+    const path = entryPath(this.dir, slot, id)
     let bytes: Buffer | null
     try {
       bytes = readNoFollow(path)
@@ -44,7 +51,7 @@ export class FixtureStore {
       if (code === 'ENOENT' || code === 'ENOTDIR') return null
       throw error
     }
-    const entry = bytes && decodeEntry(bytes, { key, node: slot.node })
+    const entry = bytes && decodeEntry(bytes, { id, node: slot.node })
     if (!entry) {
       if (!this.options.readonly) rmSync(path, { force: true })
       throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
@@ -53,17 +60,20 @@ export class FixtureStore {
   }
 
   /**
-   * A slot's entry whatever its key, for reading before the key is known: a slot holds one
-   * entry, nearly always the one wanted. Checked like `read` checks it; null when there is not
-   * exactly one intact entry of at most `maxBytes`, or on any trouble (`read` then reports it).
+   * A slot's most recently used entry, for reading before the key is known: nearly always the
+   * one wanted. Checked like `read` checks it; null when there is none of at most `maxBytes`,
+   * or on any trouble (`read` then reports it).
    */
-  readSole(slot: Slot, maxBytes: number): Entry | null {
+  readLatest(slot: Slot, maxBytes: number): Entry | null {
     try {
       const folder = slotDir(this.dir, slot)
-      const names = safeReaddir(folder).filter(name => name.endsWith('.entry'))
-      const path = names.length === 1 ? join(folder, names[0]!) : undefined
-      if (!path || (lstatSafe(path)?.size ?? Infinity) > maxBytes) return null
-      const bytes = readNoFollow(path)
+      let latest: { path: string, usedAt: number, size: number } | undefined
+      for (const name of safeReaddir(folder)) {
+        const stats = name.endsWith('.entry') ? lstatSafe(join(folder, name)) : null
+        if (stats && (!latest || stats.mtimeMs > latest.usedAt)) latest = { path: join(folder, name), usedAt: stats.mtimeMs, size: stats.size }
+      }
+      if (!latest || latest.size > maxBytes) return null
+      const bytes = readNoFollow(latest.path)
       return (bytes && decodeEntry(bytes, { node: slot.node })) ?? null
     }
     catch {
@@ -72,17 +82,17 @@ export class FixtureStore {
   }
 
   /** Records a use, so pruning removes the least recently used entries first. Best effort. */
-  touch(slot: Slot, key: string): void {
+  touch(slot: Slot, id: string): void {
     const now = wallClockDate()
     try {
-      utimesSync(entryPath(this.dir, slot, key), now, now)
+      utimesSync(entryPath(this.dir, slot, id), now, now)
     }
     catch {}
   }
 
-  /** Headers of the other entries of this slot: what the fixture was built from before. */
-  previous(slot: Slot, key: string): EntryHeader[] {
-    return this.entriesOf(slotDir(this.dir, slot)).filter(entry => entry.header.key !== key).map(entry => entry.header)
+  /** The headers of a slot's entries, most recently used first. */
+  entries(slot: Slot): StoredEntry[] {
+    return this.entriesOf(slotDir(this.dir, slot)).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
   }
 
   /** Headers of this fixture's entries built on other Node versions. */
@@ -91,15 +101,17 @@ export class FixtureStore {
       .filter(header => header.name === slot.name && header.file === slot.file && header.node !== slot.node)
   }
 
-  /** Publishes an entry atomically and removes the entries it replaces. */
+  /**
+   * Publishes an entry atomically. A slot keeps its `KEEP_PER_SLOT` most recently used entries, so
+   * going back (a branch, an env value, an undone edit) finds the earlier one.
+   */
   async write(slot: Slot, fields: HeaderFields, payload: Uint8Array): Promise<void> {
     injectFault('write')
     this.ensureFolder(slotDir(this.dir, slot))
-    const path = entryPath(this.dir, slot, fields.key)
+    const path = entryPath(this.dir, slot, fields.id)
     await writeFileAtomic()(path, encodeEntry(fields, payload), { mode: 0o600, fsync: false })
-    for (const old of this.entriesOf(slotDir(this.dir, slot))) {
-      if (old.header.key !== fields.key) rmSync(old.path, { force: true })
-    }
+    const older = this.entries(slot).filter(entry => entry.header.id !== fields.id)
+    for (const old of older.slice(KEEP_PER_SLOT - 1)) rmSync(old.path, { force: true })
   }
 
   /** Waits, without spinning, until no other process builds this entry; returns the release. */
@@ -162,12 +174,14 @@ export class FixtureStore {
     for (const name of safeReaddir(locks)) {
       if (isAbandoned(join(locks, name))) remove(join(locks, name))
     }
-    // Entries are written by the holder of their lock: a temporary file beside no live lock is litter.
+    // Entries are written by the holder of a lock of their slot: a temporary file in a slot
+    // without a live lock is litter.
     const entries = join(this.dir, ENTRIES_DIR)
+    const liveLocks = safeReaddir(locks)
     for (const folder of safeReaddir(entries)) {
+      const building = liveLocks.some(name => name.startsWith(`${folder}-`))
       for (const name of safeReaddir(join(entries, folder))) {
-        const key = /^([0-9a-f]{64})\.entry\./.exec(name)?.[1]
-        if (key && !existsSync(join(locks, `${folder}-${key.slice(0, 32)}`))) remove(join(entries, folder, name))
+        if (!building && /^[0-9a-f]{64}\.entry\./.test(name)) remove(join(entries, folder, name))
       }
     }
     const cutoff = wallClockMs() - olderThanMs
@@ -209,14 +223,17 @@ export class FixtureStore {
   }
 }
 
-/** Reads just enough of a file for its header line. */
+/** Reads just enough of a file for its header line: 64 kB, then more while no line end is in sight. */
 function readHeader(path: string): EntryHeader | null {
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
-    const buffer = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_HEADER_BYTES))
-    const length = readSync(fd, buffer, 0, buffer.length, 0)
-    return decodeHeader(buffer.subarray(0, length))?.header ?? null
+    const size = fstatSync(fd).size
+    for (let want = 64 << 10; ; want *= 4) {
+      const buffer = Buffer.alloc(Math.min(size, want, MAX_HEADER_BYTES))
+      const length = readSync(fd, buffer, 0, buffer.length, 0)
+      if (buffer.subarray(0, length).includes(0x0A) || length >= Math.min(size, MAX_HEADER_BYTES)) return decodeHeader(buffer.subarray(0, length))?.header ?? null
+    }
   }
   catch {
     return null

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { digest } from '../shared/digest.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 
-/** A fixture as the store sees it: entries of one slot replace each other. */
+/** A fixture as the store sees it: a slot keeps a few entries, the most recently used. */
 export interface Slot {
   name: string
   file: string
@@ -25,8 +25,8 @@ export function slotDir(cacheDir: string, slot: Slot): string {
   return join(cacheDir, ENTRIES_DIR, slotFolder(slot))
 }
 
-export function entryPath(cacheDir: string, slot: Slot, key: string): string {
-  return join(slotDir(cacheDir, slot), `${key}.entry`)
+export function entryPath(cacheDir: string, slot: Slot, id: string): string {
+  return join(slotDir(cacheDir, slot), `${id}.entry`)
 }
 
 /** The lock folder that guards building one entry. */

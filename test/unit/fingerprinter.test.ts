@@ -16,6 +16,7 @@ function write(files: Record<string, string>): void {
 
 // A small stand-in for Vite's resolver: relative paths with extension probing, packages in node_modules.
 async function resolver(specifier: string, importer: string): Promise<string | null> {
+  if (specifier.startsWith('/')) return existsSync(specifier) ? specifier : null
   if (!specifier.startsWith('.')) {
     const file = join(root, 'node_modules', specifier, 'index.js')
     return existsSync(file) ? file : null
@@ -25,7 +26,7 @@ async function resolver(specifier: string, importer: string): Promise<string | n
 }
 
 async function inputs(file = 'test/fixtures.ts', name = 'corpus', define = {}): Promise<Map<string, string>> {
-  const list: KeyInput[] = await new Fingerprinter(root).inputsFor({ file, name, occurrence: 0 }, { resolver, define })
+  const list: KeyInput[] = (await new Fingerprinter(root).inputsFor({ file, name, occurrence: 0 }, { resolver, define })).inputs
   return new Map(list.map(input => [input.name, input.digest]))
 }
 
@@ -124,5 +125,35 @@ describe('Fingerprinter', () => {
     write({ 'src/case.ts': `export function lower(text: string) { return text.toLowerCase( }\n` })
     const found = await inputs()
     expect(found.get('module src/case.ts')).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('counts files a module reads by a path relative to itself, at import time or in a helper', async () => {
+    write({
+      'test/db.ts': `import { cached } from 'vitest-fixture-cache'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+const MIGRATION = readFileSync(new URL('./migration.sql', import.meta.url), 'utf8')
+const seed = () => readFileSync(join(import.meta.dirname, 'seed', 'rows.csv'), 'utf8')
+export const fixtures = { db: cached(async () => MIGRATION + seed()) }
+`,
+      'test/migration.sql': 'create table a (x int);',
+      'test/seed/rows.csv': '1\n2\n',
+    })
+    const before = await inputs('test/db.ts', 'db')
+    expect(before.get('file test/migration.sql read by test/db.ts')).toMatch(/^[0-9a-f]{64}$/)
+    expect(before.get('file test/seed/rows.csv read by test/db.ts')).toMatch(/^[0-9a-f]{64}$/)
+    write({ 'test/migration.sql': 'create table a (x int, y int);' })
+    const after = await inputs('test/db.ts', 'db')
+    expect([...after.keys()].filter(name => after.get(name) !== before.get(name))).toEqual(['file test/migration.sql read by test/db.ts'])
+  })
+
+  it('counts the project\'s setup files and lists the modules the factory reaches', async () => {
+    write({ 'test/setup.ts': `import { SCALE } from '../src/scale'\nglobalThis.SCALE = SCALE\n`, 'src/scale.ts': `export const SCALE = 2\n` })
+    const fingerprint = await new Fingerprinter(root).inputsFor({ file: 'test/fixtures.ts', name: 'corpus', occurrence: 0 }, { resolver, define: {}, setupFiles: [join(root, 'test/setup.ts')] })
+    const found = new Map(fingerprint.inputs.map(input => [input.name, input.digest]))
+    expect(found.has('top-level code in test/setup.ts')).toBe(true)
+    expect(found.has('const SCALE in src/scale.ts')).toBe(true)
+    expect(fingerprint.modules).toEqual(expect.arrayContaining(['test/fixtures.ts', 'src/tokenize.ts', 'src/case.ts', 'package tiny-db']))
+    expect(fingerprint.modules).not.toContain('src/text.ts#other')
   })
 })

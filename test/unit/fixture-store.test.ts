@@ -1,16 +1,16 @@
 import type { Slot } from '../../src/store/paths.js'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FORMAT_VERSION } from '../../src/shared/key.js'
 import { checksum, checksumMatches } from '../../src/store/entry-format.js'
-import { CacheDamageError, FixtureStore } from '../../src/store/fixture-store.js'
+import { CacheDamageError, FixtureStore, KEEP_PER_SLOT } from '../../src/store/fixture-store.js'
 import { ENTRIES_DIR, entryPath } from '../../src/store/paths.js'
 
 const slot: Slot = { name: 'corpus', file: 'test/fixtures.ts', node: 'v20.0.0' }
-const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, node: slot.node, inputs: [{ name: 'factory', digest: key }], buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', codec: 'v8' })
+const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, id: key, node: slot.node, inputs: [{ name: 'factory', digest: key }], recorded: [], valueDigest: 'v', buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', codec: 'v8' })
 
 describe('FixtureStore', () => {
   let dir: string
@@ -30,13 +30,19 @@ describe('FixtureStore', () => {
     expect(store.read({ ...slot, node: 'v22.0.0' }, 'k1')).toBeNull()
   })
 
-  it('replaces the older entry of the same slot, and keeps other slots', async () => {
-    await store.write(slot, fields('k1'), Buffer.from('one'))
+  it(`keeps the ${KEEP_PER_SLOT} most recently used entries of a slot, and other slots`, async () => {
+    const ids = Array.from({ length: KEEP_PER_SLOT + 1 }, (_, index) => `k${index}`)
     await store.write({ ...slot, node: 'v22.0.0' }, { ...fields('k9'), node: 'v22.0.0' }, Buffer.from('other node'))
-    await store.write(slot, fields('k2'), Buffer.from('two'))
+    for (const [index, id] of ids.entries()) {
+      await store.write(slot, fields(id), Buffer.from(id))
+      // Distinct use times, oldest first; k0 is used again after k1 was written.
+      const at = new Date(Date.UTC(2026, 0, 1, 0, index === 0 ? 3 : index * 2))
+      utimesSync(entryPath(store.dir, slot, id), at, at)
+    }
     expect(store.read(slot, 'k1')).toBeNull()
-    expect(store.list().map(entry => entry.header.key).sort()).toEqual(['k2', 'k9'])
-    expect(store.previous(slot, 'k3').map(header => header.key)).toEqual(['k2'])
+    expect(store.read(slot, 'k0')?.payload.toString()).toBe('k0')
+    expect(store.entries(slot).map(entry => entry.header.id)).toEqual([...ids.slice(2).reverse(), 'k0'])
+    expect(store.list().map(entry => entry.header.key).sort()).toEqual([...ids.filter(id => id !== 'k1'), 'k9'].sort())
   })
 
   it('removes an entry whose bytes fail the checksum and reports it as damage', async () => {
@@ -49,18 +55,20 @@ describe('FixtureStore', () => {
     expect(store.read(slot, 'k1')).toBeNull()
   })
 
-  it('reads a slot\'s sole entry ahead, whatever its key, and only an intact one of bounded size', async () => {
-    expect(store.readSole(slot, 1000)).toBeNull()
+  it('reads a slot\'s most recently used entry ahead, whatever its key, and only an intact one of bounded size', async () => {
+    expect(store.readLatest(slot, 1000)).toBeNull()
+    await store.write(slot, fields('k2'), Buffer.from('older'))
+    utimesSync(entryPath(store.dir, slot, 'k2'), new Date(2020, 0), new Date(2020, 0))
     await store.write(slot, fields('k1'), Buffer.from('payload'))
-    const ahead = store.readSole(slot, 1000)
+    const ahead = store.readLatest(slot, 1000)
     expect([ahead?.header.key, ahead?.payload.toString()]).toEqual(['k1', 'payload'])
-    expect(store.readSole(slot, 10)).toBeNull()
+    expect(store.readLatest(slot, 10)).toBeNull()
 
     const path = entryPath(store.dir, slot, 'k1')
     const bytes = readFileSync(path)
     bytes.writeUInt8(bytes.at(-1)! ^ 1, bytes.length - 1)
     writeFileSync(path, bytes)
-    expect(store.readSole(slot, 1000)).toBeNull()
+    expect(store.readLatest(slot, 1000)).toBeNull()
     // Damage is left for read() to report and remove.
     expect(() => store.read(slot, 'k1')).toThrow(CacheDamageError)
   })

@@ -2,9 +2,9 @@ import type { KeyInput } from '../../shared/key.js'
 import type { FingerprintQuery } from '../../shared/protocol.js'
 import type { ImportRef } from './module-facts.js'
 import type { CodeSummary, ModuleSummary } from './module-summary.js'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
-import { extname, relative, resolve, sep } from 'node:path'
+import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { digest } from '../../shared/digest.js'
 import { parseModule } from './module-facts.js'
 import { siteId, summarizeModule } from './module-summary.js'
@@ -34,6 +34,8 @@ export type Resolver = (specifier: string, importer: string) => Promise<string |
 export interface ProjectView {
   resolver: Resolver
   define: Record<string, unknown>
+  /** The project's setup files: they run before every test file and can change what a factory sees. */
+  setupFiles?: readonly string[]
   /** Told of every file the fingerprint read (the plugin watches them, for watch mode). */
   onFile?: (file: string) => void
 }
@@ -45,6 +47,14 @@ export type SummaryCache = Map<string, ModuleSummary | null>
 interface Walk extends ProjectView {
   inputs: Map<string, string>
   visited: Set<string>
+  /** Local modules reached (labels) and packages (`package name`): a mock of one changes the value. */
+  modules: Set<string>
+}
+
+/** What a factory's code depends on, and the modules it reaches. */
+export interface CodeFingerprint {
+  inputs: KeyInput[]
+  modules: string[]
 }
 
 /**
@@ -71,7 +81,7 @@ export class Fingerprinter {
     return changed
   }
 
-  async inputsFor(query: FingerprintQuery, project: ProjectView): Promise<KeyInput[]> {
+  async inputsFor(query: FingerprintQuery, project: ProjectView): Promise<CodeFingerprint> {
     const file = resolve(this.root, query.file)
     project.onFile?.(file)
     const { summary } = await this.summaryOf(file)
@@ -79,11 +89,13 @@ export class Fingerprinter {
     if (!summary || !site) {
       throw new Error(`[vitest-fixture-cache] cannot find cached() "${query.name}" in ${query.file}; was the file changed during the run?`)
     }
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set() }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([query.file]) }
     walk.inputs.set('factory', site.factory.digest)
     await this.follow(walk, file, summary, site.factory)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
-    return [...walk.inputs].map(([name, value]) => ({ name, digest: value }))
+    // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
+    for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
+    return { inputs: [...walk.inputs].map(([name, value]) => ({ name, digest: value })), modules: [...walk.modules] }
   }
 
   /**
@@ -137,6 +149,19 @@ export class Fingerprinter {
       else if (Object.hasOwn(walk.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(walk.define[name])))
     }
     for (const specifier of code.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
+    for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, reference)
+  }
+
+  /** A file the code reads by a path relative to its module: its content (a folder: its listing) counts. */
+  private addFileReference(walk: Walk, file: string, reference: string): void {
+    const target = resolve(dirname(file), reference)
+    walk.onFile?.(target)
+    let contentDigest = 'missing'
+    try {
+      contentDigest = statSync(target).isDirectory() ? digest(...readdirSync(target).sort()) : digest(readFileSync(target))
+    }
+    catch {}
+    walk.inputs.set(`file ${this.label(target)} read by ${this.label(file)}`, contentDigest)
   }
 
   private async addDeclaration(walk: Walk, file: string, summary: ModuleSummary, name: string): Promise<void> {
@@ -158,10 +183,14 @@ export class Fingerprinter {
     const file = target.split('?')[0]!
     if (file.split(sep).includes('node_modules')) {
       const owner = owningPackage(file)
-      if (owner) walk.inputs.set(`package ${owner.name}`, owner.version)
+      if (owner) {
+        walk.inputs.set(`package ${owner.name}`, owner.version)
+        walk.modules.add(`package ${owner.name}`)
+      }
       return
     }
     walk.onFile?.(file)
+    walk.modules.add(this.label(file))
     const { summary, contentDigest } = await this.summaryOf(file)
     if (!summary) {
       walk.inputs.set(`module ${this.label(file)}`, contentDigest)

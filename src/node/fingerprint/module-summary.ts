@@ -8,7 +8,7 @@ import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 2
+export const SUMMARY_VERSION = 3
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -17,6 +17,8 @@ export interface CodeSummary {
   /** Names used only as `name.member`, with the members read. */
   membersOnly: Record<string, string[]>
   dynamicImports: string[]
+  /** Files the code reads by a path relative to its module (`new URL('./x.sql', import.meta.url)`). */
+  fileRefs: string[]
 }
 
 /**
@@ -73,6 +75,7 @@ function summarizeCode(nodes: AnyNode[]): CodeSummary {
     names: [...references.names],
     membersOnly: Object.fromEntries([...references.membersOnly].map(([name, members]) => [name, [...members]])),
     dynamicImports: references.dynamicImports,
+    fileRefs: references.fileRefs,
   }
 }
 

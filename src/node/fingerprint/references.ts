@@ -8,6 +8,11 @@ export interface References {
   membersOnly: Map<string, Set<string>>
   /** `import('…')` with a literal specifier. */
   dynamicImports: string[]
+  /**
+   * Paths relative to the module, written as `new URL('./x.sql', import.meta.url)` or
+   * `join(import.meta.dirname, 'x.sql')` (`resolve`, `__dirname` too): files the code reads.
+   */
+  fileRefs: string[]
 }
 
 /**
@@ -19,8 +24,23 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
   const members = new Map<string, Set<string>>()
   const usedWhole = new Set<string>()
   const dynamicImports: string[] = []
+  const fileRefs: string[] = []
   for (const node of nodes) {
     ancestor(node, {
+      NewExpression(expression) {
+        const [path, base] = expression.arguments
+        if (expression.callee.type === 'Identifier' && expression.callee.name === 'URL' && isModuleLocation(base, 'url')) {
+          const literal = literalString(path)
+          if (literal !== undefined) fileRefs.push(literal)
+        }
+      },
+      CallExpression(call) {
+        const callee = call.callee.type === 'MemberExpression' && !call.callee.computed ? call.callee.property : call.callee
+        if (callee.type !== 'Identifier' || (callee.name !== 'join' && callee.name !== 'resolve')) return
+        const [base, ...rest] = call.arguments
+        const parts = rest.map(literalString)
+        if (isModuleLocation(base, 'dirname') && parts.length && parts.every(part => part !== undefined)) fileRefs.push(parts.join('/'))
+      },
       Identifier(identifier, _state, ancestors) {
         names.add(identifier.name)
         const parent = ancestors.at(-2)
@@ -38,5 +58,18 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
     })
   }
   for (const name of usedWhole) members.delete(name)
-  return { names, membersOnly: members, dynamicImports }
+  return { names, membersOnly: members, dynamicImports, fileRefs }
+}
+
+function literalString(node: AnyNode | undefined): string | undefined {
+  if (node?.type === 'Literal' && typeof node.value === 'string') return node.value
+  if (node?.type === 'TemplateLiteral' && !node.expressions.length) return node.quasis[0]?.value.cooked ?? undefined
+  return undefined
+}
+
+/** `import.meta.url` (as `url`), or `import.meta.dirname` / `__dirname` (as `dirname`). */
+function isModuleLocation(node: AnyNode | undefined, form: 'url' | 'dirname'): boolean {
+  if (form === 'dirname' && node?.type === 'Identifier') return node.name === '__dirname'
+  return node?.type === 'MemberExpression' && node.object.type === 'MetaProperty'
+    && node.property.type === 'Identifier' && node.property.name === form
 }

@@ -1,0 +1,107 @@
+// The context a factory runs in, as key inputs: the values of the fixtures it receives, the test
+// environment, and the mocks in force on modules it reaches. The same code builds a different
+// value in a different context; each of these once served the first context's value to all.
+import type { KeyInput } from '../shared/key.js'
+import { readFileSync } from 'node:fs'
+import { relative, sep } from 'node:path'
+import { serialize } from 'node:v8'
+import { expect } from 'vitest'
+import { digest } from '../shared/digest.js'
+import { checkValue } from './value-check.js'
+
+// What Vitest puts in every test context: never a fixture's value.
+const CONTEXT_BUILTINS = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
+
+// The digest of the stored bytes behind each copy a cached fixture handed out.
+const digestsOfCopies = new WeakMap<object, string>()
+
+export function rememberValueDigest(value: unknown, valueDigest: string): void {
+  if (typeof value === 'object' && value !== null) digestsOfCopies.set(value, valueDigest)
+}
+
+export interface ContextInputs {
+  inputs: KeyInput[]
+  /** What could not be keyed, for the report. */
+  notes: string[]
+  /** Why the value must stay out of the shared cache, when it must. */
+  unstorable?: string
+}
+
+export function contextInputs(context: Record<string, unknown>, deps: readonly string[], reached: readonly string[], root: string): ContextInputs {
+  const result: ContextInputs = { inputs: [], notes: [] }
+  for (const dependency of deps) {
+    if (CONTEXT_BUILTINS.has(dependency) || !(dependency in context)) continue
+    const valueDigest = digestOfValue(context[dependency])
+    if (valueDigest) result.inputs.push({ name: `fixture ${dependency} value`, digest: valueDigest })
+    else result.notes.push(`fixture ${dependency} value is not data; its code counts`)
+  }
+  const environment = (expect.getState() as { environment?: string }).environment
+  if (environment) result.inputs.push({ name: 'environment', digest: environment })
+  for (const mock of mocksInForce()) {
+    const module = reachedModule(mock.id, reached, root)
+    if (!module) continue
+    if (mock.type === 'manual') {
+      // A mock factory may close over the test file's variables: its code alone cannot key it.
+      result.unstorable ??= `${module} is mocked by a factory in this test file`
+      result.inputs.push({ name: `mock ${module}`, digest: digest('manual', String(mock.factory)) })
+    }
+    else {
+      result.inputs.push({ name: `mock ${module}`, digest: digest(mock.type, mock.redirect ? contentOf(mock.redirect) : '') })
+    }
+  }
+  return result
+}
+
+/** A value's digest: the stored bytes of a cached fixture's copy, or the bytes of plain data; undefined for anything else. */
+function digestOfValue(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null) {
+    const known = digestsOfCopies.get(value)
+    if (known) return known
+    if (checkValue(value, 'value').problem) return undefined
+    try {
+      return digest(serialize(value))
+    }
+    catch {
+      return undefined
+    }
+  }
+  if (typeof value === 'function' || typeof value === 'symbol') return undefined
+  return digest(typeof value, String(value))
+}
+
+interface MockedModule {
+  type: string
+  id: string
+  factory?: unknown
+  redirect?: string
+}
+
+/** Vitest's module mocks in force in this test file (its mocker registry; not public API, read by shape). */
+function mocksInForce(): MockedModule[] {
+  const mocker = (globalThis as { __vitest_mocker__?: { getMockerRegistry?: () => { registryById?: Map<string, MockedModule> } } }).__vitest_mocker__
+  try {
+    return [...mocker?.getMockerRegistry?.()?.registryById?.values() ?? []]
+  }
+  catch {
+    return []
+  }
+}
+
+/** The reached module a mocked id stands for: a local module by path, a package by name. */
+function reachedModule(id: string, reached: readonly string[], root: string): string | undefined {
+  const path = id.split('?')[0]!
+  const local = relative(root, path).split(sep).join('/')
+  if (reached.includes(local)) return local
+  const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.split(sep).join('/'))?.[1] ?? (/^[\w@]/.test(path) ? path : undefined)
+  return packageName && reached.includes(`package ${packageName}`) ? `package ${packageName}` : undefined
+}
+
+/** A `__mocks__` file's content, so editing it rebuilds. */
+function contentOf(path: string): string {
+  try {
+    return digest(readFileSync(path))
+  }
+  catch {
+    return 'unreadable'
+  }
+}

@@ -1,0 +1,146 @@
+// Records what a factory reads while it builds, as Go's test cache does (internal/testlog): the
+// files it opens, lists or checks through node:fs, and the environment variables it reads.
+// Each build runs in its own AsyncLocalStorage context, so concurrent builds in a worker never mix.
+import fs from 'node:fs'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { syncBuiltinESMExports } from 'node:module'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** How a path was used: its content, its listing, or only whether (and as what) it exists. */
+export type ReadKind = 'content' | 'listing' | 'exists'
+
+export interface Recording {
+  /** Absolute path → the ways it was read. */
+  files: Map<string, Set<ReadKind>>
+  env: Set<string>
+  /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
+  outputs: Set<string>
+}
+
+const storage = new AsyncLocalStorage<Recording>()
+
+// Set per worker by Vitest: they differ between workers of one run and say nothing about a value.
+const WORKER_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
+
+/** Runs a factory with its reads recorded. */
+export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
+  install()
+  const recording: Recording = { files: new Map(), env: new Set(), outputs: new Set() }
+  const value = await storage.run(recording, build)
+  return { value, recording }
+}
+
+let installed = false
+
+/** Wraps node:fs and process.env once per worker; outside a recorded build a wrapper only forwards. */
+function install(): void {
+  if (installed) return
+  installed = true
+  const promises = fs.promises as unknown as Record<string, unknown>
+  const callbacks = fs as unknown as Record<string, unknown>
+  for (const target of [callbacks, promises]) {
+    for (const method of ['readFile', 'readFileSync', 'createReadStream']) wrap(target, method, 'content')
+    for (const method of ['open', 'openSync']) wrap(target, method, 'open')
+    for (const method of ['readdir', 'readdirSync', 'opendir', 'opendirSync']) wrap(target, method, 'listing')
+    for (const method of ['stat', 'statSync', 'lstat', 'lstatSync', 'exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
+    for (const method of ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'truncate', 'truncateSync']) wrap(target, method, 'output')
+    for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
+    for (const method of ['copyFile', 'copyFileSync', 'cp', 'cpSync']) wrap(target, method, 'copy')
+  }
+  // Named imports of node:fs in ES modules see the wrappers too.
+  syncBuiltinESMExports()
+  process.env = recordedEnv(process.env)
+}
+
+type Use = ReadKind | 'open' | 'output' | 'copy'
+
+const WRAPPED = Symbol('vitest-fixture-cache.recorded')
+
+function wrap(target: Record<string, unknown>, method: string, use: Use, paths = 1): void {
+  const original = target[method]
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const recording = storage.getStore()
+    if (recording) {
+      if (use === 'copy') {
+        note(recording, args[0], 'content')
+        note(recording, args[1], 'output')
+      }
+      else if (use === 'open') {
+        note(recording, args[0], opensForWriting(args[1]) ? 'output' : 'content')
+      }
+      else {
+        for (let index = 0; index < paths; index++) note(recording, args[index], use)
+      }
+    }
+    return (original as (...args: unknown[]) => unknown).apply(this, args)
+  }
+  // Keep what callers look up on the function (`util.promisify.custom` on fs.exists, `.native`).
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
+  Object.defineProperty(wrapper, WRAPPED, { value: true })
+  target[method] = wrapper
+}
+
+function opensForWriting(flags: unknown): boolean {
+  if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0
+  return typeof flags === 'string' && /[wa+]/.test(flags)
+}
+
+function note(recording: Recording, target: unknown, use: ReadKind | 'output'): void {
+  const path = pathOf(target)
+  if (!path) return
+  if (use === 'output') {
+    recording.outputs.add(path)
+    return
+  }
+  // Something the factory made itself is not an input.
+  for (const output of recording.outputs) {
+    if (path === output || path.startsWith(`${output}/`)) return
+  }
+  const uses = recording.files.get(path)
+  if (uses) uses.add(use)
+  else recording.files.set(path, new Set([use]))
+}
+
+function pathOf(target: unknown): string | undefined {
+  try {
+    if (typeof target === 'string') return resolve(target)
+    if (target instanceof URL) return target.protocol === 'file:' ? fileURLToPath(target) : undefined
+    if (Buffer.isBuffer(target)) return resolve(target.toString())
+  }
+  catch {}
+  // A file descriptor or handle: its path was recorded when it was opened.
+  return undefined
+}
+
+// While code lists the environment (a spread of process.env, a child process's environment), the
+// values it reads are not recorded one by one: that would make every variable an input.
+let listingEnv = false
+
+function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const read = (name: string | symbol): void => {
+    const recording = typeof name === 'string' && !listingEnv && !WORKER_ENV.has(name) ? storage.getStore() : undefined
+    recording?.env.add(name as string)
+  }
+  return new Proxy(env, {
+    get(target, name) {
+      read(name)
+      return Reflect.get(target, name)
+    },
+    has(target, name) {
+      read(name)
+      return Reflect.has(target, name)
+    },
+    ownKeys(target) {
+      if (storage.getStore() && !listingEnv) {
+        listingEnv = true
+        // A promise, not a timer: a test may have faked the timers.
+        void Promise.resolve().then(() => {
+          listingEnv = false
+        })
+      }
+      return Reflect.ownKeys(target)
+    },
+  })
+}

@@ -1,0 +1,53 @@
+// Values that hold absolute paths under the workspace stay true when the project moves, as
+// ccache's base_dir does: text values store such paths relative to a placeholder and get the
+// current workspace back on every read; binary values cannot be rewritten, so their entry is
+// keyed on the workspace folder instead.
+import type { KeyInput } from '../shared/key.js'
+import type { Encoded } from './codec.js'
+import { randomBytes } from 'node:crypto'
+import { digest } from '../shared/digest.js'
+
+export const PROJECT_FOLDER_INPUT = 'project folder (the value holds absolute paths)'
+
+export interface Relocation {
+  encoded: Encoded
+  /** The placeholder that stands for the workspace in the stored text. */
+  placeholder?: string
+  /** For binary values holding the path: an input that ties the entry to this folder. */
+  pinned?: KeyInput
+}
+
+/** Prepares a freshly built value for storing. */
+export function relocatable(encoded: Encoded, workspace: string): Relocation {
+  if (encoded.codec === 'json' || encoded.codec === 'json-tables') {
+    const escaped = jsonEscaped(workspace)
+    if (!encoded.text.includes(escaped)) return { encoded }
+    let placeholder: string
+    do placeholder = `<vitest-fixture-cache:workspace:${randomBytes(6).toString('hex')}>`
+    while (encoded.text.includes(placeholder))
+    const text = encoded.text.replace(boundedPath(escaped), placeholder)
+    return { encoded: { ...encoded, text, size: Buffer.byteLength(text) }, placeholder }
+  }
+  const { bytes } = encoded as Extract<Encoded, { bytes: Buffer }>
+  const holdsPath = bytes.includes(workspace, 0, 'latin1') || bytes.includes(workspace, 0, 'utf16le') || bytes.includes(workspace, 0, 'utf8')
+  return holdsPath ? { encoded, pinned: projectFolderInput(workspace) } : { encoded }
+}
+
+/** A stored value with its paths back under the current workspace. */
+export function relocated(encoded: Encoded, placeholder: string | undefined, workspace: string): Encoded {
+  if (!placeholder || (encoded.codec !== 'json' && encoded.codec !== 'json-tables')) return encoded
+  return { ...encoded, text: encoded.text.replaceAll(placeholder, jsonEscaped(workspace)) }
+}
+
+export function projectFolderInput(workspace: string): KeyInput {
+  return { name: PROJECT_FOLDER_INPUT, digest: digest(workspace) }
+}
+
+function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1)
+}
+
+/** The workspace path where it is a whole path or a path's start: `/p` in `/p/x` but not in `/p2`. */
+function boundedPath(escaped: string): RegExp {
+  return new RegExp(`${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[/"\\\\]|$)`, 'g')
+}
