@@ -78,7 +78,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       const current = run
       current.fingerprinter ??= new Fingerprinter(current.root, loadSummaries(current.workerConfig))
       const config = this.environment.getTopLevelConfig()
-      const { inputs, modules } = await current.fingerprinter.inputsFor(query, {
+      const { inputs, modules, fixtures } = await current.fingerprinter.inputsFor(query, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
         define: definesByConfig.get(config) ?? {},
         setupFiles: current.setupFilesByConfig.get(config) ?? [],
@@ -86,7 +86,9 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
         onFile: file => this.addWatchFile(file),
       })
       if (current.fingerprinter.takeChanged()) await saveSummaries(current.workerConfig, current.fingerprinter)
-      return `export default ${JSON.stringify(inputs)}\nexport const modules = ${JSON.stringify(modules)}`
+      return `export default ${JSON.stringify(inputs)}
+export const modules = ${JSON.stringify(modules)}
+export const fixtures = ${JSON.stringify(fixtures)}`
     },
     async transform(code, id) {
       const file = id.split('?')[0] ?? id

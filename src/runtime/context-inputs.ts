@@ -21,6 +21,8 @@ export function rememberValueDigest(value: unknown, valueDigest: string): void {
 
 export interface ContextInputs {
   inputs: KeyInput[]
+  /** Received fixtures whose value could not be digested: their code counts instead. */
+  undigested: string[]
   /** What could not be keyed, for the report. */
   notes: string[]
   /** Why the value must stay out of the shared cache, when it must. */
@@ -28,12 +30,16 @@ export interface ContextInputs {
 }
 
 export function contextInputs(context: Record<string, unknown>, deps: readonly string[], reached: readonly string[], root: string): ContextInputs {
-  const result: ContextInputs = { inputs: [], notes: [] }
+  const result: ContextInputs = { inputs: [], notes: [], undigested: [] }
   for (const dependency of deps) {
-    if (CONTEXT_BUILTINS.has(dependency) || !(dependency in context)) continue
-    const valueDigest = digestOfValue(context[dependency])
-    if (valueDigest) result.inputs.push({ name: `fixture ${dependency} value`, digest: valueDigest })
-    else result.notes.push(`fixture ${dependency} value is not data; its code counts`)
+    if (CONTEXT_BUILTINS.has(dependency)) continue
+    const valueDigest = dependency in context ? digestOfValue(context[dependency]) : undefined
+    if (valueDigest) {
+      result.inputs.push({ name: `fixture ${dependency} value`, digest: valueDigest })
+      continue
+    }
+    result.undigested.push(dependency)
+    if (dependency in context) result.notes.push(`fixture ${dependency} value is not data; its code counts`)
   }
   const environment = (expect.getState() as { environment?: string }).environment
   if (environment) result.inputs.push({ name: 'environment', digest: environment })

@@ -72,6 +72,7 @@ async function fingerprint(definition: FixtureDefinition, site: CallSite, config
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
     ...code.default,
+    ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]
@@ -194,7 +195,9 @@ function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: Ear
   const stale: string[][] = []
   try {
     const started = monotonicMs()
-    const candidates = early?.header.key === job.key ? [early.header] : store.entries(job.slot).map(entry => entry.header)
+    const candidates = early?.header.key === job.key
+      ? [early.header]
+      : store.entries(job.slot, path => warnOnce(`entry ${path} is damaged; rebuilding`)).map(entry => entry.header)
     for (const header of candidates) {
       if (header.key !== job.key || (thisRunOnly && header.runId !== job.config.runId)) continue
       const changed = changedRecordedInputs(header.recorded, job.scope)

@@ -71,6 +71,8 @@ export interface CodeInputs {
   default: KeyInput[]
   /** Local modules the factory reaches (relative to the Vitest root) and packages (`package sql.js`): a mock of one changes the value. */
   modules: string[]
+  /** The code of each fixture the factory receives: counts only where the fixture's value cannot be digested. */
+  fixtures: Record<string, KeyInput[]>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

@@ -90,9 +90,15 @@ export class FixtureStore {
     catch {}
   }
 
-  /** The headers of a slot's entries, most recently used first. */
-  entries(slot: Slot): StoredEntry[] {
-    return this.entriesOf(slotDir(this.dir, slot)).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
+  /**
+   * The headers of a slot's entries, most recently used first. An entry whose header cannot be
+   * read is damaged: it is removed (unless read-only) and passed to `onDamage`.
+   */
+  entries(slot: Slot, onDamage?: (path: string) => void): StoredEntry[] {
+    return this.entriesOf(slotDir(this.dir, slot), (path) => {
+      if (!this.options.readonly) rmSync(path, { force: true })
+      onDamage?.(path)
+    }).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
   }
 
   /** Headers of this fixture's entries built on other Node versions. */
@@ -195,11 +201,14 @@ export class FixtureStore {
     return removed
   }
 
-  private entriesOf(folder: string): StoredEntry[] {
+  private entriesOf(folder: string, onDamage?: (path: string) => void): StoredEntry[] {
     return safeReaddir(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
       const path = join(folder, name)
       const header = readHeader(path)
-      if (!header) return []
+      if (!header) {
+        onDamage?.(path)
+        return []
+      }
       const stats = statSync(path)
       return [{ path, header, bytes: stats.size, usedAt: stats.mtime }]
     })

@@ -76,13 +76,18 @@ describe('Fingerprinter', () => {
       'helper tokenize() in src/tokenize.ts',
       'define __VERSION__',
       'factory',
-      'fixture config in test/fixtures.ts',
       'helper clean() in test/fixtures.ts',
       'helper mean() in src/stats.ts',
       'module data/words.json',
       'package tiny-db',
     ].sort())
     expect(found.get('package tiny-db')).toBe('1.2.3')
+  })
+
+  it('keeps the code of the fixtures a factory receives apart: it counts only when their value cannot', async () => {
+    const fingerprint = await new Fingerprinter(root).inputsFor({ file: 'test/fixtures.ts', name: 'corpus', occurrence: 0 }, { resolver, define: {} })
+    expect(fingerprint.fixtures.config?.map(input => input.name)).toEqual(['fixture config in test/fixtures.ts'])
+    expect(fingerprint.inputs.map(input => input.name)).not.toContain('fixture config in test/fixtures.ts')
   })
 
   it('changes only the input whose code changed', async () => {

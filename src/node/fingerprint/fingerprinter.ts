@@ -49,13 +49,22 @@ interface Walk extends ProjectView {
   visited: Set<string>
   /** Local modules reached (labels) and packages (`package name`): a mock of one changes the value. */
   modules: Set<string>
+  /** The code of each fixture the factory receives, walked apart from the factory's own. */
+  fixtures: Map<string, Map<string, string>>
 }
 
 /** What a factory's code depends on, and the modules it reaches. */
 export interface CodeFingerprint {
   inputs: KeyInput[]
   modules: string[]
+  /**
+   * The code of each fixture the factory receives, by name. It counts only where the fixture's
+   * value cannot be digested (a connection, a page): otherwise the value stands for it.
+   */
+  fixtures: Record<string, KeyInput[]>
 }
+
+const asInputs = (inputs: Map<string, string>): KeyInput[] => [...inputs].map(([name, value]) => ({ name, digest: value }))
 
 /**
  * Follows a factory's code through its module and the local modules it imports, and names
@@ -89,13 +98,22 @@ export class Fingerprinter {
     if (!summary || !site) {
       throw new Error(`[vitest-fixture-cache] cannot find cached() "${query.name}" in ${query.file}; was the file changed during the run?`)
     }
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([query.file]) }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([query.file]), fixtures: new Map() }
     walk.inputs.set('factory', site.factory.digest)
     await this.follow(walk, file, summary, site.factory)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
-    return { inputs: [...walk.inputs].map(([name, value]) => ({ name, digest: value })), modules: [...walk.modules] }
+    const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures }
+  }
+
+  /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
+  private async addFixtureDefinition(walk: Walk, dependency: string, file: string, summary: ModuleSummary, fixture: CodeSummary): Promise<void> {
+    const inputs = walk.fixtures.get(dependency) ?? new Map<string, string>()
+    walk.fixtures.set(dependency, inputs)
+    inputs.set(`fixture ${dependency} in ${this.label(file)}`, fixture.digest)
+    await this.follow({ ...walk, inputs, visited: new Set() }, file, summary, fixture)
   }
 
   /**
@@ -107,9 +125,7 @@ export class Fingerprinter {
     let missing = deps.filter(dependency => !summary.fixtures[dependency] && !CONTEXT_BUILTINS.has(dependency))
     for (const dependency of deps) {
       const fixture = summary.fixtures[dependency]
-      if (!fixture) continue
-      walk.inputs.set(`fixture ${dependency} in ${this.label(file)}`, fixture.digest)
-      await this.follow(walk, file, summary, fixture)
+      if (fixture) await this.addFixtureDefinition(walk, dependency, file, summary, fixture)
     }
     const queue: Array<{ file: string, summary: ModuleSummary }> = [{ file, summary }]
     const seen = new Set([file])
@@ -120,8 +136,7 @@ export class Fingerprinter {
           const fixture = module.summary.fixtures[dependency]
           if (!fixture) continue
           walk.onFile?.(module.file)
-          walk.inputs.set(`fixture ${dependency} in ${this.label(module.file)}`, fixture.digest)
-          await this.follow(walk, module.file, module.summary, fixture)
+          await this.addFixtureDefinition(walk, dependency, module.file, module.summary, fixture)
         }
         missing = missing.filter(dependency => !module.summary.fixtures[dependency])
       }
