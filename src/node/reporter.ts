@@ -1,5 +1,5 @@
 import type { Reporter, Vitest } from 'vitest/node'
-import type { WorkerConfig } from '../shared/protocol.js'
+import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FixtureStore } from '../store/fixture-store.js'
@@ -45,6 +45,7 @@ export class FixtureCacheReporter implements Reporter {
     if (!config) return
     const events = journalEvents(readJournal(config.journal))
     clearJournal(config.journal)
+    this.warnOfUnknownRefresh(config, events)
     if (!events.length) return
     const outcomes = aggregate(events)
     if (!this.options.silent) {
@@ -60,6 +61,21 @@ export class FixtureCacheReporter implements Reporter {
       }
       catch {}
     }
+  }
+
+  /** `FIXTURE_CACHE_REFRESH=corpsu` would refresh nothing, silently: say so, with the names there are. */
+  private warnOfUnknownRefresh(config: WorkerConfig, events: readonly FixtureEvent[]): void {
+    if (config.refresh === true || !config.refresh.length) return
+    let stored: string[] = []
+    try {
+      stored = new FixtureStore(config.dir, { readonly: true }).list().map(entry => entry.header.name)
+    }
+    catch {}
+    const known = new Set([...events.map(event => event.name), ...stored])
+    const unknown = config.refresh.filter(name => !known.has(name))
+    if (!unknown.length) return
+    const names = [...known].sort().join(', ') || 'none yet'
+    this.log(`[vitest-fixture-cache] FIXTURE_CACHE_REFRESH names ${unknown.map(name => `"${name}"`).join(', ')}, which no cached fixture has; known fixtures: ${names}`)
   }
 
   private writeReport(config: WorkerConfig, report: object): void {

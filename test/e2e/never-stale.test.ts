@@ -1,0 +1,316 @@
+// Each case once served a stale value: the value a test gets must be the one a fresh build gives.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+const DEBUG = { DEBUG: 'vitest-fixture-cache' }
+const log = (name: string): string => `appendFileSync('builds.log', '${name}\\n')`
+
+it('rebuilds when a file the factory read at run time changes, and names it; an unchanged re-read rebuilds nothing', async () => {
+  const project = Project.create({
+    'data/words.csv': 'alpha\nbeta\n',
+    'data/extra/one.txt': '1',
+    'test/a.test.ts': `
+import { appendFileSync, readdirSync, readFileSync, existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  words: cached(async () => {
+    ${log('words')}
+    return (await readFile('data/words.csv', 'utf8')).split('\\n').filter(Boolean)
+  }),
+  extras: cached(async () => {
+    ${log('extras')}
+    return { names: readdirSync('data/extra').sort(), optional: existsSync('data/optional.txt') }
+  }),
+})
+test('values are fresh', ({ words, extras }) => {
+  expect(words).toEqual(readFileSync('data/words.csv', 'utf8').split('\\n').filter(Boolean))
+  expect(extras).toEqual({ names: readdirSync('data/extra').sort(), optional: existsSync('data/optional.txt') })
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['extras', 'words'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+
+  project.write('data/words.csv', 'alpha\nbeta\ngamma\n')
+  const edited = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['words'])
+  expect(edited.stderr).toMatch(/words: built in \d+ ms \(file data\/words\.csv read by the factory changed\)/)
+
+  project.write('data/extra/two.txt', '2')
+  const listed = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['extras'])
+  expect(listed.stderr).toMatch(/extras: built in \d+ ms \(folder data\/extra\/ listed by the factory changed\)/)
+
+  project.write('data/optional.txt', 'now here')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['extras'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('rebuilds when an env var the factory read but did not declare changes, and reuses both values after', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  sized: cached(async () => {
+    ${log('sized')}
+    return Array.from({ length: Number(process.env.SIZE ?? 3) }, (_, index) => index)
+  }),
+  // Reads every variable only by listing the environment: not an input per variable.
+  listed: cached(async () => {
+    ${log('listed')}
+    return Object.keys({ ...process.env }).length > 0
+  }),
+})
+test('the value follows SIZE', ({ sized, listed }) => {
+  expect(sized).toHaveLength(Number(process.env.SIZE ?? 3))
+  expect(listed).toBe(true)
+})
+`,
+  })
+  await runOk(project, [], { SIZE: '5' })
+  expect(project.takeBuilds()).toEqual(['listed', 'sized'])
+  const changed = await runOk(project, [], { SIZE: '7', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['sized'])
+  expect(changed.stderr).toMatch(/sized: built in \d+ ms \(env SIZE read by the factory changed\)/)
+  // Back and forth: both entries are kept.
+  await runOk(project, [], { SIZE: '5', UNRELATED: 'x' })
+  await runOk(project, [], { SIZE: '7' })
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('rebuilds dependents when a refreshed upstream\'s value changed, and only then', async () => {
+  // The upstream reads its size through a child process: no recording sees that.
+  const project = Project.create({
+    'data/size.txt': '40',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  corpus: cached(async () => {
+    ${log('corpus')}
+    return Array.from({ length: Number(execFileSync('cat', ['data/size.txt'], { encoding: 'utf8' })) }, (_, index) => index)
+  }),
+  index: cached(async ({ corpus }) => {
+    ${log('index')}
+    return { size: corpus.length }
+  }),
+})
+test('the index matches the corpus', ({ corpus, index }) => {
+  expect(index.size).toBe(corpus.length)
+  expect(corpus).toHaveLength(Number(readFileSync('data/size.txt', 'utf8')))
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['corpus', 'index'])
+  // Same value after a refresh: the dependent stays.
+  await runOk(project, [], { FIXTURE_CACHE_REFRESH: 'corpus' })
+  expect(project.takeBuilds()).toEqual(['corpus'])
+  project.write('data/size.txt', '39')
+  const refreshed = await runOk(project, [], { FIXTURE_CACHE_REFRESH: 'corpus', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['corpus', 'index'])
+  expect(refreshed.stderr).toMatch(/index: built in \d+ ms \(fixture corpus value changed\)/)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('chains on a plain upstream\'s value', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  n: async ({}, use) => { await use(Number(process.env.N)) },
+  double: cached(async ({ n }) => {
+    ${log('double')}
+    return n * 2
+  }),
+})
+test('double', ({ double }) => { expect(double).toBe(Number(process.env.N) * 2) })
+`,
+  })
+  await runOk(project, [], { N: '1' })
+  await runOk(project, [], { N: '5' })
+  expect(project.takeBuilds()).toEqual(['double', 'double'])
+  await runOk(project, [], { N: '1' })
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('rebuilds when a file a module reads at import time (by a path relative to itself) changes', async () => {
+  const project = Project.create({
+    'test/migration.sql': 'create table users (id int);',
+    'test/db.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const MIGRATION_SQL = readFileSync(new URL('./migration.sql', import.meta.url), 'utf8')
+export const test = base.extend({
+  schema: cached(async () => {
+    ${log('schema')}
+    return MIGRATION_SQL.toUpperCase()
+  }),
+})
+`,
+    'test/a.test.ts': `
+import { readFileSync } from 'node:fs'
+import { expect } from 'vitest'
+import { test } from './db'
+test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migration.sql', 'utf8').toUpperCase()) })
+`,
+  })
+  await runOk(project)
+  project.write('test/migration.sql', 'create table users (id int, email text);')
+  const edited = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['schema', 'schema'])
+  expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file test\/migration\.sql read by test\/db\.ts changed\)/)
+})
+
+it('counts files a factory reads in a sibling package of the workspace (a monorepo)', async () => {
+  const project = Project.create({
+    'package.json': JSON.stringify({ type: 'module', private: true, workspaces: ['packages/*'] }),
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { root: 'packages/api' } })
+`,
+    'packages/db/drizzle/0001.sql': 'create table a (x int);',
+    'packages/api/test/a.test.ts': `
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const MIGRATIONS = join(import.meta.dirname, '../../db/drizzle')
+const migrate = () => readdirSync(MIGRATIONS).sort().map(name => readFileSync(join(MIGRATIONS, name), 'utf8'))
+const test = base.extend({
+  schema: cached(async () => {
+    appendFileSync('builds.log', 'schema\\n')
+    return migrate()
+  }),
+})
+test('schema', ({ schema }) => { expect(schema).toEqual(migrate()) })
+`,
+  })
+  await runOk(project)
+  project.write('packages/db/drizzle/0001.sql', 'create table a (x int, y int);')
+  await runOk(project)
+  project.write('packages/db/drizzle/0002.sql', 'create table b (x int);')
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['schema', 'schema', 'schema'])
+})
+
+it('returns to earlier entries: an undone factory edit and a git branch switched back build nothing', async () => {
+  const project = Project.create({
+    'src/shape.ts': `export const shape = (n: number) => ({ n, kind: 'square' })\n`,
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { shape } from '../src/shape'
+const test = base.extend({
+  value: cached(async () => {
+    ${log('value')}
+    return shape(2)
+  }),
+})
+test('value', ({ value }) => { expect(value).toEqual(shape(2)) })
+`,
+    '.gitignore': 'node_modules\nbuilds.log\n',
+  })
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: project.dir, stdio: 'ignore' })
+  git('init', '-q', '-b', 'main')
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'init', '--allow-empty')
+  git('add', '.')
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'a')
+  await runOk(project)
+  git('checkout', '-qb', 'circle')
+  project.edit('src/shape.ts', `'square'`, `'circle'`)
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'b')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['value', 'value'])
+  git('checkout', '-q', 'main')
+  await runOk(project)
+  git('checkout', '-q', 'circle')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+
+  project.edit('test/a.test.ts', `return shape(2)`, `return shape(1 + 1)`)
+  await runOk(project)
+  project.edit('test/a.test.ts', `return shape(1 + 1)`, `return shape(2)`)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['value'])
+  // Square, circle, and the circle built by shape(1 + 1): each kept.
+  expect(project.cacheEntries()).toHaveLength(3)
+})
+
+it('is one run across inline projects: one build on refresh, one summary line, one report of every project', async () => {
+  const fixtures = `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  shared: cached(async () => {
+    ${log('shared')}
+    return [1, 2, 3]
+  }, { scope: 'file' }),
+  onlyA: cached(async () => {
+    ${log('onlyA')}
+    return 'a'
+  }),
+  onlyB: cached(async () => {
+    ${log('onlyB')}
+    return 'b'
+  }),
+})
+`
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({
+  plugins: [fixtureCache()],
+  test: { projects: [
+    { extends: true, test: { name: 'a', include: ['test/a.test.ts'] } },
+    { extends: true, test: { name: 'b', include: ['test/b.test.ts'] } },
+  ] },
+})
+`,
+    'test/fixtures.ts': fixtures,
+    'test/a.test.ts': `import { expect } from 'vitest'\nimport { test } from './fixtures'\ntest('a', ({ shared, onlyA }) => { expect([shared, onlyA]).toEqual([[1, 2, 3], 'a']) })\n`,
+    'test/b.test.ts': `import { expect } from 'vitest'\nimport { test } from './fixtures'\ntest('b', ({ shared, onlyB }) => { expect([shared, onlyB]).toEqual([[1, 2, 3], 'b']) })\n`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['onlyA', 'onlyB', 'shared'])
+  const refreshed = await runOk(project, [], { FIXTURE_CACHE_REFRESH: '1' })
+  expect(project.takeBuilds()).toEqual(['onlyA', 'onlyB', 'shared'])
+  expect(refreshed.stdout.match(/fixture cache:/g)).toHaveLength(1)
+  const report = JSON.parse(readFileSync(join(project.dir, 'node_modules/.cache/vitest-fixture-cache/last-run.json'), 'utf8')) as { fixtures: Array<{ name: string, outcome: string }> }
+  expect(report.fixtures.map(fixture => [fixture.name, fixture.outcome])).toEqual([['onlyA', 'miss'], ['onlyB', 'miss'], ['shared', 'miss']])
+})
+
+it('warns when FIXTURE_CACHE_REFRESH names no fixture, listing the known ones', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({ corpus: cached(async () => 1) })
+test('corpus', ({ corpus }) => { expect(corpus).toBe(1) })
+`,
+  })
+  const result = await runOk(project, [], { FIXTURE_CACHE_REFRESH: 'corpsu' })
+  expect(result.output).toContain('FIXTURE_CACHE_REFRESH names "corpsu", which no cached fixture has; known fixtures: corpus')
+})
