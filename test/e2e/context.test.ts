@@ -1,0 +1,145 @@
+// The same factory builds a different value in a different context: mocks, the test environment,
+// setup files, the project's folder. Each file must get the value a fresh build there gives.
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { Project, runOk } from '../helpers/project.js'
+
+const log = (name: string): string => `appendFileSync('builds.log', '${name}\\n')`
+
+it('keeps a value built under a mock of a module the factory reaches apart from the unmocked one, in either order', async () => {
+  const project = Project.create({
+    'src/rng.ts': `export const next = (seed: number) => (seed * 919) % 1000\n`,
+    'src/corpus.ts': `import { next } from './rng'\nexport const corpus = () => [0, 1, 2, 3, 4].map(next)\n`,
+    'src/unrelated.ts': `export const unrelated = () => 'real'\n`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { corpus } from '../src/corpus'
+export const test = base.extend({
+  corpus: cached(async () => {
+    ${log('corpus')}
+    return corpus()
+  }),
+})
+`,
+    'test/mocked.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.mock('../src/rng', () => ({ next: () => 0 }))
+test('mocked', ({ corpus }) => { expect(corpus).toEqual([0, 0, 0, 0, 0]) })
+`,
+    'test/real.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('real', ({ corpus }) => { expect(corpus).toEqual([0, 919, 838, 757, 676]) })
+`,
+    'test/unrelated-mock.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.mock('../src/unrelated', () => ({ unrelated: () => 'mocked' }))
+test('a mock the factory does not reach changes nothing', ({ corpus }) => { expect(corpus).toEqual([0, 919, 838, 757, 676]) })
+`,
+  })
+  // Mocked first, then everything; then the other order on a fresh cache; then warm.
+  await runOk(project, ['test/mocked.test.ts'])
+  await runOk(project)
+  await runOk(project)
+  rmSync(join(project.dir, 'node_modules/.cache'), { recursive: true })
+  await runOk(project, ['test/real.test.ts'])
+  await runOk(project)
+  await runOk(project)
+  // The real value is built once per cold cache and reused; the mocked one is built in every run
+  // that mocks (a mock factory may close over the test file, so its value is never stored).
+  expect(project.takeBuilds()).toHaveLength(7)
+})
+
+it('keys on the test environment', async () => {
+  const fixtures = `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  where: cached(async () => {
+    ${log('where')}
+    return typeof document === 'undefined' ? 'node' : 'dom'
+  }),
+})
+`
+  const project = Project.create({
+    'test/fixtures.ts': fixtures,
+    'test/dom.test.ts': `// @vitest-environment happy-dom\nimport { expect } from 'vitest'\nimport { test } from './fixtures'\ntest('dom', ({ where }) => { expect(where).toBe('dom') })\n`,
+    'test/node.test.ts': `import { expect } from 'vitest'\nimport { test } from './fixtures'\ntest('node', ({ where }) => { expect(where).toBe('node') })\n`,
+  })
+  await runOk(project, ['test/dom.test.ts'])
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['where', 'where'])
+})
+
+it('rebuilds when a setup file changes what the factory sees', async () => {
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { setupFiles: ['test/setup.ts'] } })
+`,
+    'test/setup.ts': `(globalThis as any).SCALE = 2\n`,
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return (globalThis as any).SCALE * 21
+  }),
+})
+test('scaled', ({ scaled }) => { expect(scaled).toBe((globalThis as any).SCALE * 21) })
+`,
+  })
+  await runOk(project)
+  project.edit('test/setup.ts', '= 2', '= 3')
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
+})
+
+it('hands out paths under the project\'s current folder after the project moved', async () => {
+  const project = Project.create({
+    'data/x.txt': 'x',
+    'test/a.test.ts': `
+import { appendFileSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  paths: cached(async () => {
+    ${log('paths')}
+    const dataFile = fileURLToPath(new URL('../data/x.txt', import.meta.url))
+    return { dataFile, url: new URL('../data/x.txt', import.meta.url).href, list: [dataFile, process.cwd()] }
+  }),
+  binary: cached(async () => {
+    ${log('binary')}
+    return new Map([['dataFile', fileURLToPath(new URL('../data/x.txt', import.meta.url))]])
+  }),
+})
+test('paths exist', ({ paths, binary }) => {
+  expect(existsSync(paths.dataFile)).toBe(true)
+  expect(paths.dataFile).toBe(fileURLToPath(new URL('../data/x.txt', import.meta.url)))
+  expect(paths.url).toBe(new URL('../data/x.txt', import.meta.url).href)
+  expect(paths.list).toEqual([paths.dataFile, process.cwd()])
+  expect(binary.get('dataFile')).toBe(paths.dataFile)
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['binary', 'paths'])
+  const before = project.dir
+  project.move()
+  expect(existsSync(before)).toBe(false)
+  await runOk(project)
+  // Text values are relocated; a Map (stored by node:v8) is keyed on the folder instead.
+  expect(project.takeBuilds()).toEqual(['binary'])
+})
