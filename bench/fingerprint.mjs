@@ -56,7 +56,7 @@ async function time(label, runs) {
   let inputs
   for (let run = 0; run < runs; run++) {
     const started = performance.now()
-    inputs = await fingerprinter.inputsFor(query, project)
+    inputs = (await fingerprinter.inputsFor(query, project)).inputs
     samples.push(performance.now() - started)
   }
   samples.sort((a, b) => a - b)
@@ -71,7 +71,7 @@ const saved = JSON.stringify(Object.fromEntries(fingerprinter.usedSummaries()))
 const nextRun = await (async () => {
   const started = performance.now()
   fingerprinter = new Fingerprinter(root, new Map(Object.entries(JSON.parse(saved))))
-  const inputs = await fingerprinter.inputsFor(query, project)
+  const { inputs } = await fingerprinter.inputsFor(query, project)
   return { label: 'next run (summaries from disk)', median: performance.now() - started, inputs: inputs.length }
 })()
 rmSync(root, { recursive: true, force: true })

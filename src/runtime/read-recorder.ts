@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { syncBuiltinESMExports } from 'node:module'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { contentDigest } from '../shared/digest.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
 export type ReadKind = 'content' | 'listing' | 'exists'
@@ -13,6 +14,8 @@ export type ReadKind = 'content' | 'listing' | 'exists'
 export interface Recording {
   /** Absolute path → the ways it was read. */
   files: Map<string, Set<ReadKind>>
+  /** Digests of file contents taken from what readFile returned: no second read, and the content the factory saw. */
+  contentDigests: Map<string, string>
   env: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
@@ -26,7 +29,7 @@ const WORKER_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
-  const recording: Recording = { files: new Map(), env: new Set(), outputs: new Set() }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), outputs: new Set() }
   const value = await storage.run(recording, build)
   return { value, recording }
 }
@@ -39,8 +42,15 @@ function install(): void {
   installed = true
   const promises = fs.promises as unknown as Record<string, unknown>
   const callbacks = fs as unknown as Record<string, unknown>
+  wrapReadFile(callbacks, 'readFileSync', (read, path, options) => digestRead(path, options, read()))
+  wrapReadFile(callbacks, 'readFile', (read, path, options, args) => {
+    const done = args.at(-1)
+    if (typeof done === 'function') args[args.length - 1] = (error: unknown, data: unknown) => done(error, error ? data : digestRead(path, options, data))
+    return read()
+  })
+  wrapReadFile(promises, 'readFile', (read, path, options) => (read() as Promise<unknown>).then(data => digestRead(path, options, data)))
   for (const target of [callbacks, promises]) {
-    for (const method of ['readFile', 'readFileSync', 'createReadStream']) wrap(target, method, 'content')
+    for (const method of ['createReadStream']) wrap(target, method, 'content')
     for (const method of ['open', 'openSync']) wrap(target, method, 'open')
     for (const method of ['readdir', 'readdirSync', 'opendir', 'opendirSync']) wrap(target, method, 'listing')
     for (const method of ['stat', 'statSync', 'lstat', 'lstatSync', 'exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
@@ -82,25 +92,57 @@ function wrap(target: Record<string, unknown>, method: string, use: Use, paths =
   target[method] = wrapper
 }
 
+type ReadFileHook = (read: () => unknown, path: string, options: unknown, args: unknown[]) => unknown
+
+/** readFile in its three forms: the content read is digested on its way back to the factory. */
+function wrapReadFile(target: Record<string, unknown>, method: string, hook: ReadFileHook): void {
+  const original = target[method]
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const read = () => (original as (...args: unknown[]) => unknown).apply(this, args)
+    const recording = storage.getStore()
+    const path = recording && pathOf(args[0])
+    if (!recording || !path || !note(recording, path, 'content')) return read()
+    return hook(read, path, args[1], args)
+  }
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
+  Object.defineProperty(wrapper, WRAPPED, { value: true })
+  target[method] = wrapper
+}
+
+/** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
+function digestRead(path: string, options: unknown, data: unknown): unknown {
+  const recording = storage.getStore()
+  const encoding = typeof options === 'string' ? options : (options as { encoding?: string } | undefined)?.encoding
+  let bytes: Uint8Array | undefined
+  if (Buffer.isBuffer(data)) bytes = data
+  // Text decoded as UTF-8 converts back to the same bytes unless the file held invalid sequences.
+  else if (typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8') && !data.includes('\uFFFD')) bytes = Buffer.from(data)
+  if (recording && bytes && !recording.contentDigests.has(path)) recording.contentDigests.set(path, contentDigest(bytes))
+  return data
+}
+
 function opensForWriting(flags: unknown): boolean {
   if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0
   return typeof flags === 'string' && /[wa+]/.test(flags)
 }
 
-function note(recording: Recording, target: unknown, use: ReadKind | 'output'): void {
+/** Records a use of a path; true when it was recorded as an input. */
+function note(recording: Recording, target: unknown, use: ReadKind | 'output'): boolean {
   const path = pathOf(target)
-  if (!path) return
+  if (!path) return false
   if (use === 'output') {
     recording.outputs.add(path)
-    return
+    return false
   }
   // Something the factory made itself is not an input.
   for (const output of recording.outputs) {
-    if (path === output || path.startsWith(`${output}/`)) return
+    if (path === output || path.startsWith(`${output}/`)) return false
   }
   const uses = recording.files.get(path)
   if (uses) uses.add(use)
   else recording.files.set(path, new Set([use]))
+  return true
 }
 
 function pathOf(target: unknown): string | undefined {
@@ -124,6 +166,8 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     recording?.env.add(name as string)
   }
   return new Proxy(env, {
+    // Without the receiver: process.env accepts only plain data properties, set on itself.
+    set: (target, name, value) => Reflect.set(target, name, value),
     get(target, name) {
       read(name)
       return Reflect.get(target, name)

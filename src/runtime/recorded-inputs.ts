@@ -4,7 +4,7 @@ import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, Recording } from './read-recorder.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path'
-import { digest } from '../shared/digest.js'
+import { contentDigest, digest } from '../shared/digest.js'
 
 /** Where recorded reads count: the workspace, less what belongs to packages and to the cache itself. */
 export interface RecordScope {
@@ -31,7 +31,8 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
     for (const use of uses) {
       // Reading a file's content or listing a folder already says whether it exists.
       if (use === 'exists' && uses.size > 1) continue
-      inputs.push({ name: NAMES[use](label), digest: digestOf(use, path) })
+      const known = use === 'content' ? recording.contentDigests.get(path) : undefined
+      inputs.push({ name: NAMES[use](label), digest: known ?? digestOf(use, path) })
     }
   }
   for (const name of recording.env) inputs.push({ name: `env ${name} read by the factory`, digest: envDigest(name) })
@@ -63,19 +64,24 @@ function labelInScope(path: string, scope: RecordScope): string | undefined {
 }
 
 function digestOf(use: ReadKind, path: string): string {
-  const stats = statSync(path, { throwIfNoEntry: false })
-  if (!stats) return 'missing'
-  if (use === 'exists') return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other'
-  if (stats.isDirectory()) {
-    const listing = readdirSync(path, { withFileTypes: true }).map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort()
-    return digest(...listing)
-  }
   try {
-    return digest(readFileSync(path))
+    // Content first without a stat: a hit checks every recorded file, and most are files.
+    if (use === 'content') return contentDigest(readFileSync(path))
+    if (use === 'listing') return listingDigest(path)
+    const stats = statSync(path, { throwIfNoEntry: false })
+    return !stats ? 'missing' : stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other'
   }
   catch (error) {
-    return `unreadable ${(error as NodeJS.ErrnoException).code}`
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing'
+    if (code === 'EISDIR') return listingDigest(path)
+    return `unreadable ${code}`
   }
+}
+
+function listingDigest(path: string): string {
+  const listing = readdirSync(path, { withFileTypes: true }).map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort()
+  return digest(...listing)
 }
 
 function envDigest(name: string): string {

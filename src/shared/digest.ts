@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 
 /** Hex sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ. */
@@ -9,4 +10,12 @@ export function digest(...parts: Array<string | Uint8Array>): string {
     hash.update(bytes)
   }
   return hash.digest('hex')
+}
+
+// One-shot hashing (Node 20.12+) skips the Hash object: a third of the cost for small inputs.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash
+
+/** Hex sha256 of some bytes: a file's content, as recorded reads and their checks take it. */
+export function contentDigest(bytes: Uint8Array): string {
+  return oneShot ? oneShot('sha256', bytes, 'hex') : createHash('sha256').update(bytes).digest('hex')
 }

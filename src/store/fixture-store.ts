@@ -67,6 +67,7 @@ export class FixtureStore {
   readLatest(slot: Slot, maxBytes: number): Entry | null {
     try {
       const folder = slotDir(this.dir, slot)
+      if (!lstatSafe(folder)?.isDirectory()) return null
       let latest: { path: string, usedAt: number, size: number } | undefined
       for (const name of safeReaddir(folder)) {
         const stats = name.endsWith('.entry') ? lstatSafe(join(folder, name)) : null
@@ -202,6 +203,8 @@ export class FixtureStore {
   }
 
   private entriesOf(folder: string, onDamage?: (path: string) => void): StoredEntry[] {
+    // A symlink in place of a slot folder is never followed: nothing outside is read or removed.
+    if (!lstatSafe(folder)?.isDirectory()) return []
     return safeReaddir(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
       const path = join(folder, name)
       const header = readHeader(path)

@@ -24,10 +24,11 @@ const CASES: EditCase[] = [
   { title: 'a helper of a same-module helper', edit: p => p.edit('test/fixtures.ts', `return value * value`, `return value ** 3`), rebuilds: ['local'] },
   { title: 'a same-module constant', edit: p => p.edit('test/fixtures.ts', `const LIMIT = 10`, `const LIMIT = 11`), rebuilds: ['constant'] },
   { title: 'a same-module function no fixture uses', edit: p => p.edit('test/fixtures.ts', `'not used by any fixture'`, `'still not used'`), rebuilds: [] },
-  // Local modules, transitively
-  { title: 'an imported helper reached through export *', edit: p => p.edit('src/text.ts', `.filter(Boolean)`, `.filter(word => word.length > 1)`), rebuilds: ['words', 'chained'] },
-  { title: 'a private helper of an imported helper', edit: p => p.edit('src/text.ts', `text.toLowerCase()`, `text.toLocaleLowerCase()`), rebuilds: ['words', 'chained'] },
-  { title: 'a default parameter of an imported helper', edit: p => p.edit('src/text.ts', `separator = /\\s+/`, `separator = / /`), rebuilds: ['words', 'chained'] },
+  // Local modules, transitively (these edits leave the words as they were: `chained`, built on
+  // their value, is reused)
+  { title: 'an imported helper reached through export *', edit: p => p.edit('src/text.ts', `.filter(Boolean)`, `.filter(word => word.length > 1)`), rebuilds: ['words'] },
+  { title: 'a private helper of an imported helper', edit: p => p.edit('src/text.ts', `text.toLowerCase()`, `text.toLocaleLowerCase()`), rebuilds: ['words'] },
+  { title: 'a default parameter of an imported helper', edit: p => p.edit('src/text.ts', `separator = /\\s+/`, `separator = / /`), rebuilds: ['words'] },
   { title: 'an export no fixture reaches', edit: p => p.edit('src/text.ts', `return 1`, `return 2`), rebuilds: [] },
   { title: 'an unused constant beside a used helper', edit: p => p.edit('src/text.ts', `['the', 'a']`, `['the', 'an']`), rebuilds: [] },
   { title: 'comments and types in an imported module', edit: p => p.edit('src/text.ts', `function lower(text: string): string {`, `/** lower-cases */\nfunction lower(text: string) {`), rebuilds: [] },

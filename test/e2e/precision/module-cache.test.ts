@@ -19,9 +19,10 @@ it.runIf(inject('cell').name === 'vitest5-node22')('stays exact with Vitest 5\'s
   expect(project.takeBuilds()).toEqual([])
 
   // A helper in another module changes; the module that calls cached() does not, and stays cached.
+  // (The words stay the same: `chained`, built on their value, is reused.)
   project.edit('src/text.ts', `.filter(Boolean)`, `.filter(word => word.length > 0)`)
   await runOk(project)
-  expect(project.takeBuilds()).toEqual(['chained', 'words'])
+  expect(project.takeBuilds()).toEqual(['words'])
   project.edit('src/stats.ts', `, 0) / values.length`, `, 0) / Math.max(values.length, 1)`)
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['stats'])
