@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { syncBuiltinESMExports } from 'node:module'
-import { resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 
@@ -113,12 +113,11 @@ function wrapReadFile(target: Record<string, unknown>, method: string, hook: Rea
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
 function digestRead(path: string, options: unknown, data: unknown): unknown {
   const recording = storage.getStore()
+  if (!recording || recording.contentDigests.has(path)) return data
   const encoding = typeof options === 'string' ? options : (options as { encoding?: string } | undefined)?.encoding
-  let bytes: Uint8Array | undefined
-  if (Buffer.isBuffer(data)) bytes = data
-  // Text decoded as UTF-8 converts back to the same bytes unless the file held invalid sequences.
-  else if (typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8') && !data.includes('\uFFFD')) bytes = Buffer.from(data)
-  if (recording && bytes && !recording.contentDigests.has(path)) recording.contentDigests.set(path, contentDigest(bytes))
+  if (Buffer.isBuffer(data)) recording.contentDigests.set(path, contentDigest(data))
+  // Text decoded as UTF-8 hashes as the same bytes, unless the file held invalid sequences.
+  else if (typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8') && !data.includes('\uFFFD')) recording.contentDigests.set(path, contentDigest(data))
   return data
 }
 
@@ -147,7 +146,8 @@ function note(recording: Recording, target: unknown, use: ReadKind | 'output'): 
 
 function pathOf(target: unknown): string | undefined {
   try {
-    if (typeof target === 'string') return resolve(target)
+    // Most factories read by absolute path: normalize only what needs it.
+    if (typeof target === 'string') return isAbsolute(target) && !/\/\.{1,2}(\/|$)|\/\//.test(target) ? target : resolve(target)
     if (target instanceof URL) return target.protocol === 'file:' ? fileURLToPath(target) : undefined
     if (Buffer.isBuffer(target)) return resolve(target.toString())
   }

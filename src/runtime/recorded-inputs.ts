@@ -3,7 +3,7 @@
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, Recording } from './read-recorder.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { relative, resolve, sep } from 'node:path'
+import { resolve, sep } from 'node:path'
 import { contentDigest, digest } from '../shared/digest.js'
 
 /** Where recorded reads count: the workspace, less what belongs to packages and to the cache itself. */
@@ -56,10 +56,10 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
 
 /** The path relative to the workspace, with forward slashes; undefined when it does not count. */
 function labelInScope(path: string, scope: RecordScope): string | undefined {
-  const inside = (folder: string) => path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
-  if (!inside(scope.workspace) || scope.ignored.some(inside)) return undefined
-  const label = relative(scope.workspace, path).split(sep).join('/')
-  if (!label || label.split('/').includes('node_modules')) return undefined
+  const inside = (folder: string) => path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
+  if (!inside(scope.workspace) || scope.ignored.some(folder => path === folder || inside(folder))) return undefined
+  const label = path.slice(scope.workspace.length).replace(/^[\\/]+/, '').split(sep).join('/')
+  if (!label || `/${label}/`.includes('/node_modules/')) return undefined
   return label
 }
 

@@ -13,9 +13,9 @@ export function digest(...parts: Array<string | Uint8Array>): string {
 }
 
 // One-shot hashing (Node 20.12+) skips the Hash object: a third of the cost for small inputs.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash
 
-/** Hex sha256 of some bytes: a file's content, as recorded reads and their checks take it. */
-export function contentDigest(bytes: Uint8Array): string {
+/** Hex sha256 of some bytes (a string counts as its UTF-8): a file's content, as recorded reads and their checks take it. */
+export function contentDigest(bytes: Uint8Array | string): string {
   return oneShot ? oneShot('sha256', bytes, 'hex') : createHash('sha256').update(bytes).digest('hex')
 }
