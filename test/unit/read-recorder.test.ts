@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, promises } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { recordReads } from '../../src/runtime/read-recorder.js'
+import { changedRecordedInputs, recordedInputs } from '../../src/runtime/recorded-inputs.js'
+
+let workspace: string
+const scope = () => ({ workspace, ignored: [join(workspace, '.cache')] })
+const names = (inputs: Array<{ name: string }>) => inputs.map(input => input.name)
+
+beforeEach(() => {
+  workspace = mkdtempSync(join(tmpdir(), 'vfc-rec-'))
+  for (const [path, content] of Object.entries({ 'data/a.txt': 'a', 'data/b.txt': 'b', 'node_modules/pkg/x.js': 'x', '.cache/entry': 'e' })) {
+    mkdirSync(join(workspace, path, '..'), { recursive: true })
+    writeFileSync(join(workspace, path), content)
+  }
+})
+afterEach(() => rmSync(workspace, { recursive: true, force: true }))
+
+describe('recorded reads', () => {
+  it('records contents, listings, checks and env reads in every form, inside the workspace only', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'vfc-outside-'))
+    writeFileSync(join(outside, 'o.txt'), 'o')
+    process.env.VFC_SEED = '1'
+    const { recording } = await recordReads(async () => {
+      readFileSync(join(workspace, 'data/a.txt'), 'utf8')
+      await readFile(join(workspace, 'data/b.txt'))
+      await new Promise<void>(resolve => createReadStream(join(workspace, 'data/a.txt')).on('close', () => resolve()).resume())
+      readdirSync(join(workspace, 'data'))
+      existsSync(join(workspace, 'data/missing.txt'))
+      readFileSync(join(workspace, 'node_modules/pkg/x.js'))
+      readFileSync(join(workspace, '.cache/entry'))
+      readFileSync(join(outside, 'o.txt'))
+      return process.env.VFC_SEED
+    })
+    expect(names(recordedInputs(recording, scope()))).toEqual([
+      'env VFC_SEED read by the factory',
+      'file data/a.txt read by the factory',
+      'file data/b.txt read by the factory',
+      'folder data/ listed by the factory',
+      'path data/missing.txt checked by the factory',
+    ])
+    rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('keeps concurrent builds apart, and records nothing outside a build', async () => {
+    readFileSync(join(workspace, 'data/b.txt'))
+    const [first, second] = await Promise.all([
+      recordReads(async () => {
+        await sleep(5)
+        return readFileSync(join(workspace, 'data/a.txt'))
+      }),
+      recordReads(async () => {
+        const text = await promises.readFile(join(workspace, 'data/b.txt'), 'utf8')
+        await sleep(10)
+        return text
+      }),
+    ])
+    expect(names(recordedInputs(first.recording, scope()))).toEqual(['file data/a.txt read by the factory'])
+    expect(names(recordedInputs(second.recording, scope()))).toEqual(['file data/b.txt read by the factory'])
+  })
+
+  it('does not count what the factory wrote before reading it, nor variables read by listing the environment', async () => {
+    const { recording } = await recordReads(() => {
+      writeFileSync(join(workspace, 'data/made.txt'), 'made')
+      readFileSync(join(workspace, 'data/made.txt'))
+      return Object.keys({ ...process.env }).length
+    })
+    expect(names(recordedInputs(recording, scope()))).toEqual([])
+  })
+
+  it('says which recorded inputs changed, by content', async () => {
+    process.env.VFC_SEED = '1'
+    const { recording } = await recordReads(() => readFileSync(join(workspace, 'data/a.txt'), 'utf8') + process.env.VFC_SEED + readdirSync(join(workspace, 'data')).length)
+    const inputs = recordedInputs(recording, scope())
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    // Same content written again: unchanged.
+    writeFileSync(join(workspace, 'data/a.txt'), 'a')
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    writeFileSync(join(workspace, 'data/a.txt'), 'A')
+    writeFileSync(join(workspace, 'data/c.txt'), 'c')
+    process.env.VFC_SEED = '2'
+    expect(changedRecordedInputs(inputs, scope())).toEqual(['env VFC_SEED read by the factory', 'file data/a.txt read by the factory', 'folder data/ listed by the factory'])
+    delete process.env.VFC_SEED
+  })
+})
