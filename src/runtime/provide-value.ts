@@ -144,14 +144,17 @@ async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtained> {
   }
   if (config.mode === 'readonly') return build(job, 'readonly cache has no entry')
 
-  let release: (() => void) | undefined
+  let release: (() => void) | null
+  // While another worker or process builds it, its entry is read as soon as it is published.
+  let published: Lookup = { stale: [] }
   try {
-    release = await store.lock(slot, key)
+    release = await store.lock(slot, key, () => Boolean((published = lookUp(store, job, rebuildAnyway)).found))
   }
   catch (error) {
     warnOnce(`cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
     return build(job, 'cache unavailable')
   }
+  if (!release) return reuse(store, job, published)!
   try {
     // Another worker may have built it while this one waited for the lock.
     const again = reuse(store, job, lookUp(store, job, rebuildAnyway))

@@ -1,9 +1,11 @@
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
 import type WriteFileAtomic from 'write-file-atomic'
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import type { FSWatcher } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { clearTimeout, setTimeout } from 'node:timers'
 import { wallClockDate, wallClockMs } from '../shared/clock.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
@@ -121,10 +123,44 @@ export class FixtureStore {
     for (const old of older.slice(KEEP_PER_SLOT - 1)) rmSync(old.path, { force: true })
   }
 
-  /** Waits, without spinning, until no other process builds this entry; returns the release. */
-  async lock(slot: Slot, key: string): Promise<() => void> {
+  /**
+   * Waits, without spinning, until no other process builds this key; returns the release. With
+   * `published`, a waiter is woken by every change in the slot's folder (an entry renamed into
+   * place) and returns null, without the lock, once `published()` says the entry is there.
+   */
+  async lock(slot: Slot, key: string): Promise<() => void>
+  async lock(slot: Slot, key: string, published: () => boolean): Promise<(() => void) | null>
+  async lock(slot: Slot, key: string, published?: () => boolean): Promise<(() => void) | null> {
     this.ensureFolder(join(this.dir, 'locks'))
-    return acquireLock(lockPath(this.dir, slot, key))
+    const path = lockPath(this.dir, slot, key)
+    if (!published) return acquireLock(path)
+    const folder = slotDir(this.dir, slot)
+    this.ensureFolder(folder)
+    let wake: (() => void) | undefined
+    let watcher: FSWatcher | undefined
+    try {
+      watcher = watch(folder, () => wake?.())
+      watcher.on('error', () => {})
+    }
+    catch {
+      // No watch here (some network file systems): polling alone finds the entry.
+    }
+    try {
+      return await acquireLock(path, {
+        done: published,
+        // node:timers, not the globals: a test may have faked them.
+        pause: ms => new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(), ms)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        }),
+      })
+    }
+    finally {
+      watcher?.close()
+    }
   }
 
   /** Every readable entry header in the cache. */

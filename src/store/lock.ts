@@ -17,20 +17,33 @@ interface Owner {
   started?: string
 }
 
+/** What a waiter may stop waiting for, and how it is woken early (a file-system watch). */
+export interface WaitUntil {
+  /** True when what the lock guards is there (another holder published it): stop waiting. */
+  done: () => boolean
+  /** A pause that something may cut short. */
+  pause: (ms: number) => Promise<void>
+}
+
 /**
  * A lock folder created with `mkdir` (atomic on every file system) that names its owner.
  * On this machine a holder counts as alive while its process exists, so a factory that blocks
  * the event loop for minutes keeps its lock, and a SIGKILLed one loses it at the next poll.
- * Waiting polls with growing pauses: no busy loop.
+ * Waiting polls with growing pauses: no busy loop. With `until`, a waiter returns null as soon as
+ * `done()` says so, without taking the lock: waiters then read in parallel instead of filing
+ * through the lock one poll apart.
  */
-export async function acquireLock(path: string): Promise<() => void> {
+export async function acquireLock(path: string): Promise<() => void>
+export async function acquireLock(path: string, until: WaitUntil): Promise<(() => void) | null>
+export async function acquireLock(path: string, until?: WaitUntil): Promise<(() => void) | null> {
   for (let pause = 20; ; pause = Math.min(pause * 1.5, 500)) {
     if (tryCreate(path)) return holdLock(path)
     if (isAbandoned(path)) {
       rmSync(path, { recursive: true, force: true })
       continue
     }
-    await sleep(pause)
+    if (until?.done()) return null
+    await (until ? until.pause(pause) : sleep(pause))
   }
 }
 

@@ -126,4 +126,21 @@ describe('FixtureStore', () => {
     await waiting
     expect(second).toBe(true)
   })
+
+  it('wakes a waiter as soon as the entry is published, without the lock (no convoy behind it)', async () => {
+    // Three times, each once the waiter's pauses reached their 500 ms cap: polling alone would
+    // answer within 100 ms once in five, the watch every time.
+    for (const key of ['k1', 'k2', 'k3']) {
+      const release = await store.lock(slot, key)
+      let published = false
+      const waiting = store.lock(slot, key, () => published && store.entries(slot).some(entry => entry.header.key === key))
+      await new Promise(resolve => setTimeout(resolve, 1200))
+      published = true
+      const publishedAt = performance.now()
+      await store.write(slot, fields(key), Buffer.from('payload'))
+      expect(await waiting).toBeNull()
+      expect(performance.now() - publishedAt).toBeLessThan(100)
+      release()
+    }
+  })
 })
