@@ -2,7 +2,7 @@
 // with the entry and re-checked before every reuse (Go re-checks mtimes; this hashes contents).
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, Recording } from './read-recorder.js'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { contentDigest, digest } from '../shared/digest.js'
 
@@ -26,7 +26,7 @@ const RECORDED_ENV = /^env (.+) read by the factory$/
 export function recordedInputs(recording: Recording, scope: RecordScope): KeyInput[] {
   const inputs: KeyInput[] = []
   for (const [path, uses] of recording.files) {
-    const label = labelInScope(path, scope)
+    const label = labelInScope(throughPackageLinks(path), scope)
     if (label === undefined) continue
     for (const use of uses) {
       // Reading a file's content or listing a folder already says whether it exists.
@@ -61,6 +61,20 @@ function labelInScope(path: string, scope: RecordScope): string | undefined {
   const label = path.slice(scope.workspace.length).replace(/^[\\/]+/, '').split(sep).join('/')
   if (!label || `/${label}/`.includes('/node_modules/')) return undefined
   return label
+}
+
+/**
+ * A workspace package is linked into node_modules: a read through the link is a read of the
+ * package's own files, which count. Other paths are taken as they are.
+ */
+function throughPackageLinks(path: string): string {
+  if (!path.includes(`${sep}node_modules${sep}`)) return path
+  try {
+    return realpathSync(path)
+  }
+  catch {
+    return path
+  }
 }
 
 function digestOf(use: ReadKind, path: string): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createReadStream, existsSync, promises } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -45,6 +45,15 @@ describe('recorded reads', () => {
       'path data/missing.txt checked by the factory',
     ])
     rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('counts a workspace package read through its link in node_modules, by its own path', async () => {
+    mkdirSync(join(workspace, 'packages/db/migrations'), { recursive: true })
+    writeFileSync(join(workspace, 'packages/db/migrations/1.sql'), 'create table a ();')
+    mkdirSync(join(workspace, 'node_modules/@org'), { recursive: true })
+    symlinkSync(join(workspace, 'packages/db'), join(workspace, 'node_modules/@org/db'))
+    const { recording } = await recordReads(() => readFileSync(join(workspace, 'node_modules/@org/db/migrations/1.sql')))
+    expect(names(recordedInputs(recording, scope()))).toEqual(['file packages/db/migrations/1.sql read by the factory'])
   })
 
   it('keeps concurrent builds apart, and records nothing outside a build', async () => {
