@@ -1,4 +1,5 @@
 // Installs this checkout the way a user gets it: `npm pack`, unpacked into <node_modules>/vitest-fixture-cache.
+// The build is already there (npm test builds first): `prepack` would rebuild it under concurrent packs.
 // A symlink would not do: Vitest runs linked packages through Vite instead of loading them from node_modules.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -11,7 +12,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url))
 export function installPacked(nodeModules) {
   const packs = mkdtempSync(join(tmpdir(), 'vfc-pack-'))
   try {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1)
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packs], { cwd: repo, encoding: 'utf8' }).trim().split('\n').at(-1)
     const target = join(nodeModules, 'vitest-fixture-cache')
     rmSync(target, { recursive: true, force: true })
     mkdirSync(target, { recursive: true })

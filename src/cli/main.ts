@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { cac } from 'cac'
 import { DEFAULT_DIR } from '../node/config.js'
@@ -58,8 +59,16 @@ cli.command('info', 'Show the cache directory, its size and format')
   .action((options: GlobalOptions) => run(options, dir => info(openExisting(dir))))
 
 cli.help()
-cli.parse()
-if (!cli.matchedCommand && !cli.options.help) {
+cli.version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
+try {
+  cli.parse()
+}
+catch (error) {
+  // cac's own usage errors (unused arguments, a missing option value): one line, exit 2.
+  console.error(`vitest-fixture-cache: ${describe(error)}; see --help`)
+  process.exit(2)
+}
+if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
   if (cli.args.length) {
     console.error(`vitest-fixture-cache: unknown command "${cli.args.join(' ')}"; see --help`)
     process.exitCode = 2

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect, inject, it } from 'vitest'
@@ -58,6 +59,14 @@ it('says when there is no cache, and takes --dir and FIXTURE_CACHE_DIR', async (
   expect((await cli(project, ['info', '--dir', '.custom'])).stdout).toMatch(/entries\s+2/)
   expect((await cli(project, ['info'], { FIXTURE_CACHE_DIR: '.custom' })).stdout).toMatch(/entries\s+2/)
   expect((await cli(project, ['bogus'])).code).toBe(2)
+  // Usage errors: one line, no stack, exit 2.
+  const extra = await cli(project, ['list', 'extra-arg'])
+  expect(extra.code).toBe(2)
+  expect(extra.stderr.trim().split('\n')).toHaveLength(1)
+  expect(extra.stderr).toContain('Unused args')
+  const version = await cli(project, ['--version'])
+  expect(version.stdout).toContain(JSON.parse(readFileSync(join(inject('sandbox'), 'node_modules/vitest-fixture-cache/package.json'), 'utf8')).version)
+  expect(version.stdout).not.toContain('Usage')
 })
 
 const configWithDir = (dir: string) => `
