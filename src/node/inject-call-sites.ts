@@ -1,10 +1,10 @@
 import MagicString from 'magic-string'
 import { fingerprintModuleId } from '../shared/protocol.js'
-import { findCallSites } from './fingerprint/call-sites.js'
+import { FACTORY_ARGUMENT, findCallSites } from './fingerprint/call-sites.js'
 
 /**
- * Hands each `cached(factory, options?)` call what the source says about it, as a hidden
- * third argument. Returns undefined when the module has no call to rewrite.
+ * Hands each `cached(factory, options?)` and `cachedValue(name, factory, options?)` call what
+ * the source says about it, as a hidden argument after the options. Returns undefined when the module has no call to rewrite.
  * What is written depends on this module's source alone, so a cached transform stays right.
  */
 export function injectCallSites(code: string, file: string): { code: string, map: ReturnType<MagicString['generateMap']> } | undefined {
@@ -19,12 +19,13 @@ export function injectCallSites(code: string, file: string): { code: string, map
   }
   if (!sites.length) return undefined
   const output = new MagicString(code)
-  for (const { site, call } of sites) {
+  for (const { site, call, entry } of sites) {
     const args = call.arguments
     const last = args.at(-1)
-    // A call with no factory or already three arguments is left for cached() to report.
-    if (!last || args.length > 2) continue
-    const padding = args.length === 1 ? ', undefined' : ''
+    // The site goes after the options: a call with no factory or with more arguments is left for cached() to report.
+    const optionsIndex = FACTORY_ARGUMENT[entry] + 1
+    if (!last || args.length <= FACTORY_ARGUMENT[entry] || args.length > optionsIndex + 1) continue
+    const padding = args.length === optionsIndex ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
     const query = { file, name: site.name ?? '', occurrence: site.occurrence }
     const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(query)}&run=`)} + run)`

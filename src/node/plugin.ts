@@ -5,7 +5,7 @@ import type { FixtureCacheOptions } from './config.js'
 import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
-import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY } from '../shared/protocol.js'
+import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
 import { PACKAGE_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
 import { FixtureCacheReporter } from './reporter.js'
@@ -48,6 +48,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, setupFilesByConfig: new WeakMap() }
     const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
       started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
+      setMainProcessConfig(started.workerConfig)
       for (const project of started.projects) project.provide(PROVIDE_KEY, started.workerConfig)
     }, {
       silent: options.silent ?? false,
@@ -56,6 +57,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       maxBytes,
     })
     vitest.config.reporters.push(reporter)
+    setMainProcessConfig(workerConfig)
     sweepOldJournals()
     if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
     return started

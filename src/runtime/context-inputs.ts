@@ -41,7 +41,7 @@ export function contextInputs(context: Record<string, unknown>, deps: readonly s
     result.undigested.push(dependency)
     if (dependency in context) result.notes.push(`fixture ${dependency} value is not data; its code counts`)
   }
-  const environment = (expect.getState() as { environment?: string }).environment
+  const environment = testEnvironment()
   if (environment) result.inputs.push({ name: 'environment', digest: environment })
   for (const mock of mocksInForce()) {
     const module = reachedModule(mock.id, reached, root)
@@ -73,6 +73,16 @@ function digestOfValue(value: unknown): string | undefined {
   }
   if (typeof value === 'function' || typeof value === 'symbol') return undefined
   return digest(typeof value, String(value))
+}
+
+/** The test file's environment; none in the main process (a globalSetup file). */
+function testEnvironment(): string | undefined {
+  try {
+    return (expect.getState() as { environment?: string }).environment
+  }
+  catch {
+    return undefined
+  }
 }
 
 interface MockedModule {

@@ -33,20 +33,29 @@ export interface ValidatedOptions {
 }
 
 const KNOWN = new Set(['name', 'key', 'files', 'env', 'scope', 'serializer'])
+// cachedValue() takes its name as an argument and has no fixture scope.
+const KNOWN_FOR_VALUE = new Set(['key', 'files', 'env', 'serializer'])
+
+/** `cachedValue()`'s options: what `cached()` takes, less what only a fixture has. */
+export type CachedValueOptions<V = unknown> = Omit<CachedOptions<V, never>, 'name' | 'scope' | 'key'> & {
+  /** Extra key material: a JSON value, or a function returning one. */
+  key?: KeyValue | (() => KeyValue | Promise<KeyValue>)
+}
 const SCOPES = new Set(['test', 'file', 'worker'])
 
-/** Checks `cached()` arguments where they are written, so a mistake fails at definition time. */
-export function validateOptions(factory: unknown, options: unknown, label: string): ValidatedOptions {
+/** Checks `cached()` (or `cachedValue()`) arguments where they are written, so a mistake fails at definition time. */
+export function validateOptions(factory: unknown, options: unknown, label: string, entry: 'cached' | 'cachedValue' = 'cached'): ValidatedOptions {
   const fail = (problem: string): never => {
-    throw new CachedFixtureError(`cached() ${label}: ${problem}`)
+    throw new CachedFixtureError(`${entry}() ${label}: ${problem}`)
   }
-  if (typeof factory !== 'function') fail(`the first argument must be the factory function, got ${describe(factory)}`)
+  const known = entry === 'cached' ? KNOWN : KNOWN_FOR_VALUE
+  if (typeof factory !== 'function') fail(`the ${entry === 'cached' ? 'first' : 'second'} argument must be the factory function, got ${describe(factory)}`)
   if (options === undefined) return { files: [], env: [], scope: 'test' }
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     fail(`options must be an object, got ${describe(options)}`)
   const given = options as Record<string, unknown>
   for (const option of Object.keys(given)) {
-    if (!KNOWN.has(option)) fail(`unknown option "${option}"; known options are ${[...KNOWN].join(', ')}`)
+    if (!known.has(option)) fail(`unknown option "${option}"; known options are ${[...known].join(', ')}`)
   }
   const { name, key, files, env, scope, serializer } = given
   if (name !== undefined && (typeof name !== 'string' || !name)) fail(`option "name" must be a non-empty string, got ${describe(name)}`)

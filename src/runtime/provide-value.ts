@@ -23,8 +23,9 @@ import { pluginMissing, workerConfig } from './worker-config.js'
 const stores = new Map<string, FixtureStore>()
 // Values per slot and key in this worker: a value is built or read at most once per run.
 const obtainedInFlight = new Map<string, Promise<Obtained>>()
-// The code a factory depends on, as the main process digested it: asked once per worker.
-const codeInputsOf = new WeakMap<FixtureDefinition, Promise<CodeInputs>>()
+// The code a factory depends on, as the main process digested it: asked once per call site and run.
+const codeInputsOf = new Map<string, Promise<CodeInputs>>()
+const siteKey = (site: CallSite, config: WorkerConfig): string => `${config.runId}\0${site.file}\0${site.name}\0${site.occurrence}`
 
 /** A value in the form every use copies from, and the digest of its stored bytes (what dependents chain on). */
 interface Obtained {
@@ -43,7 +44,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
   const slot: Slot = { name, file, node: process.version }
   // On this worker's first use, the stored entry is read while the main process computes the key.
-  const readsAhead = !codeInputsOf.has(definition) && !rebuildsAnyway(config, name)
+  const readsAhead = !codeInputsOf.has(siteKey(site, config)) && !rebuildsAnyway(config, name)
   const asked = fingerprint(definition, site, config, context)
   asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
   const early = readsAhead ? await readAhead(storeFor(config), slot) : null
@@ -64,8 +65,8 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
 }
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
-  let codeInputs = codeInputsOf.get(definition)
-  if (!codeInputs) codeInputsOf.set(definition, codeInputs = site.fingerprint(config.runId))
+  let codeInputs = codeInputsOf.get(siteKey(site, config))
+  if (!codeInputs) codeInputsOf.set(siteKey(site, config), codeInputs = site.fingerprint(config.runId))
   const code = await codeInputs
   const around = contextInputs(context, site.deps, code.modules, config.root)
   const inputs: KeyInput[] = [

@@ -1,11 +1,20 @@
 import type { WorkerConfig } from '../shared/protocol.js'
 import { inject } from 'vitest'
-import { PROVIDE_KEY } from '../shared/protocol.js'
+import { mainProcessConfig, PROVIDE_KEY } from '../shared/protocol.js'
 import { CachedFixtureError } from './errors.js'
 
-/** What the plugin provided; a clear error when the plugin is not active for this project. */
+/**
+ * What the plugin provided; a clear error when the plugin is not active for this project. In the
+ * main process (a `globalSetup` file) there is no worker to inject into: the plugin's run is there.
+ */
 export function workerConfig(label: string): WorkerConfig {
-  const config = inject(PROVIDE_KEY)
+  let config: WorkerConfig | undefined
+  try {
+    config = inject(PROVIDE_KEY)
+  }
+  catch {
+    config = mainProcessConfig()
+  }
   if (!config) throw pluginMissing(label)
   return config
 }

@@ -77,6 +77,17 @@ export interface CodeInputs {
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'
 
+// The main process's copy of what workers are given, for cachedValue() in a globalSetup file.
+const MAIN_PROCESS_CONFIG = Symbol.for('vitest-fixture-cache.main-process-config')
+
+export function setMainProcessConfig(config: WorkerConfig): void {
+  (globalThis as Record<symbol, unknown>)[MAIN_PROCESS_CONFIG] = config
+}
+
+export function mainProcessConfig(): WorkerConfig | undefined {
+  return (globalThis as Record<symbol, unknown>)[MAIN_PROCESS_CONFIG] as WorkerConfig | undefined
+}
+
 /** The virtual module a worker imports to ask for a call site's code inputs. */
 export const FINGERPRINT_MODULE = 'virtual:vitest-fixture-cache/fingerprint'
 

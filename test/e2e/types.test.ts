@@ -6,7 +6,11 @@ import { Project } from '../helpers/project.js'
 
 const TYPED = `
 import { test as base, expect } from 'vitest'
-import { cached } from 'vitest-fixture-cache'
+import { cached, cachedValue } from 'vitest-fixture-cache'
+
+const rows: Promise<Array<{ id: number }>> = cachedValue('rows', async () => [{ id: 1 }], { key: 'v1', env: 'SEED' })
+// @ts-expect-error cachedValue has no fixture scope
+void cachedValue('scoped', async () => 1, { scope: 'file' })
 
 const test = base.extend({
   seed: 1,
@@ -22,7 +26,7 @@ test('types', ({ corpus, db, doubled, shared }) => {
   const set: Set<number> = shared
   // @ts-expect-error count is a number: this line proves the value type is not any.
   const wrong: string = corpus.count
-  expect([words, count, map, set, wrong]).toBeDefined()
+  expect([words, count, map, set, wrong, rows]).toBeDefined()
 })
 `
 

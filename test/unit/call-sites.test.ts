@@ -18,6 +18,17 @@ describe('fixture names', () => {
     expect(names).toEqual(['a', 'b-c', 'd', 'e', 'f', 'g'])
   })
 
+  it('reads cachedValue()\'s name from its first argument, and its factory from its second', () => {
+    const found = findCallSites(`import { cachedValue } from 'vitest-fixture-cache'
+      const dump = await cachedValue('dump', async () => 1)
+      beforeAll(async () => { rows = await cachedValue('rows', load, { key: 'v1' }) })
+      const computed = await cachedValue(name, async () => 2)
+    `, 'test/a.test.ts')
+    expect(found.map(({ site, entry }) => [entry, site.name])).toEqual([['cachedValue', 'dump'], ['cachedValue', 'rows'], ['cachedValue', undefined]])
+    const injected = injectCallSites(`import { cachedValue } from 'vitest-fixture-cache'\nconst dump = await cachedValue('dump', async () => 1)\n`, 'test/a.test.ts')!.code
+    expect(injected).toContain(`cachedValue('dump', async () => 1, undefined, {"name":"dump","file":"test/a.test.ts","occurrence":0,"deps":[]`)
+  })
+
   it('follows a variable to the single key it is used under', () => {
     const names = sitesOf(`
       const corpusFixture = cached(() => 1)

@@ -6,9 +6,16 @@ import { isFunctionExpression, parseModule } from './module-facts.js'
 
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
 
+/** The package's functions that take a factory, and where the factory is among their arguments. */
+export const FACTORY_ARGUMENT = { cached: 0, cachedValue: 1 } as const
+export type CachedEntry = keyof typeof FACTORY_ARGUMENT
+const isEntry = (name: string | undefined): name is CachedEntry => name !== undefined && Object.hasOwn(FACTORY_ARGUMENT, name)
+
 export interface FoundCallSite {
   site: StaticCallSite
   call: CallExpression
+  /** `cached(factory, options?)` or `cachedValue(name, factory, options?)`. */
+  entry: CachedEntry
   /** The factory's own code: inline, or a function declared in this module. */
   factory?: AnyNode
 }
@@ -19,7 +26,7 @@ export interface CallSiteAnalysis {
   fixtureValues: Map<string, AnyNode[]>
 }
 
-/** Finds every `cached()` call in a module's source (plain JavaScript, after TypeScript is stripped). */
+/** Finds every `cached()` and `cachedValue()` call in a module's source (plain JavaScript, after TypeScript is stripped). */
 export function findCallSites(code: string, file: string): FoundCallSite[] {
   return analyzeCallSites(parseModule(code), file).sites
 }
@@ -33,17 +40,20 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
   // Fixture definitions are read in every module: a cached fixture may depend on a base defined elsewhere.
   const { functions, namespaces } = cachedBindings(program)
 
-  const isCachedCallee = (callee: AnyNode): boolean =>
-    (callee.type === 'Identifier' && functions.has(callee.name))
-    || (callee.type === 'MemberExpression' && callee.object.type === 'Identifier'
-      && namespaces.has(callee.object.name) && !callee.computed
-      && callee.property.type === 'Identifier' && callee.property.name === 'cached')
+  const entryOf = (callee: AnyNode): CachedEntry | undefined => {
+    if (callee.type === 'Identifier') return functions.get(callee.name)
+    if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && namespaces.has(callee.object.name)
+      && !callee.computed && callee.property.type === 'Identifier' && isEntry(callee.property.name))
+      return callee.property.name
+    return undefined
+  }
 
-  const calls: Array<{ call: CallExpression, ancestors: Node[] }> = []
+  const calls: Array<{ call: CallExpression, ancestors: Node[], entry: CachedEntry }> = []
   const keysByVariable = new Map<string, Set<string>>()
   ancestor(program, {
     CallExpression(node, _state, ancestors) {
-      if (isCachedCallee(node.callee)) calls.push({ call: node, ancestors: [...ancestors] })
+      const entry = entryOf(node.callee)
+      if (entry) calls.push({ call: node, ancestors: [...ancestors], entry })
     },
     Identifier(node, _state, ancestors) {
       const key = fixtureKeyOf(ancestors)
@@ -59,26 +69,31 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
   })
 
   const occurrences = new Map<string | undefined, number>()
-  const sites = calls.map(({ call, ancestors }) => {
-    const factory = resolveFactory(program, call.arguments[0] as AnyNode | undefined)
-    const name = fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
+  const sites = calls.map(({ call, ancestors, entry }) => {
+    const factory = resolveFactory(program, call.arguments[FACTORY_ARGUMENT[entry]] as AnyNode | undefined)
+    const first = call.arguments[0]
+    const name = entry === 'cachedValue'
+      ? (first?.type === 'Literal' && typeof first.value === 'string' ? first.value : undefined)
+      : fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
     const occurrence = occurrences.get(name) ?? 0
     occurrences.set(name, occurrence + 1)
-    const site: StaticCallSite = { name, file, occurrence, deps: factory ? destructuredNames(factory) : [] }
-    return { site, call, factory }
+    const site: StaticCallSite = { name, file, occurrence, deps: factory && entry === 'cached' ? destructuredNames(factory) : [] }
+    return { site, call, factory, entry }
   })
   return { sites, fixtureValues }
 }
 
-function cachedBindings(program: Program): { functions: Set<string>, namespaces: Set<string> } {
-  const functions = new Set<string>()
+function cachedBindings(program: Program): { functions: Map<string, CachedEntry>, namespaces: Set<string> } {
+  const functions = new Map<string, CachedEntry>()
   const namespaces = new Set<string>()
   for (const statement of program.body) {
     if (statement.type !== 'ImportDeclaration' || statement.source.value !== PACKAGE_NAME) continue
     for (const specifier of statement.specifiers) {
       if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name)
-      else if (specifier.type === 'ImportSpecifier' && importedName(specifier.imported) === 'cached')
-        functions.add(specifier.local.name)
+      else if (specifier.type === 'ImportSpecifier') {
+        const imported = importedName(specifier.imported)
+        if (isEntry(imported)) functions.set(specifier.local.name, imported)
+      }
     }
   }
   return { functions, namespaces }

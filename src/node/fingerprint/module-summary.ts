@@ -2,13 +2,13 @@ import type { AnyNode, Program } from 'acorn'
 import type { ImportRef } from './module-facts.js'
 import type { References } from './references.js'
 import { digest } from '../../shared/digest.js'
-import { analyzeCallSites } from './call-sites.js'
+import { analyzeCallSites, FACTORY_ARGUMENT } from './call-sites.js'
 import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 3
+export const SUMMARY_VERSION = 4
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -51,8 +51,9 @@ export function summarizeModule(program: Program, file: string): ModuleSummary {
   }
   const analysis = analyzeCallSites(program, file)
   const sites: ModuleSummary['sites'] = {}
-  for (const { site, call, factory } of analysis.sites) {
-    sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([factory ?? call.arguments[0] as AnyNode]), deps: site.deps }
+  for (const { site, call, factory, entry } of analysis.sites) {
+    const written = factory ?? call.arguments[FACTORY_ARGUMENT[entry]] ?? call
+    sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([written as AnyNode]), deps: site.deps }
   }
   const fixtures: ModuleSummary['fixtures'] = {}
   for (const [name, values] of analysis.fixtureValues) fixtures[name] = summarizeCode(values)

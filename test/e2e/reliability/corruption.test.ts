@@ -48,7 +48,7 @@ describe('a damaged cache means a rebuild and one warning, never a crash or a wr
   }
 
   it('an edited module-summary document is ignored', async () => {
-    const summaries = join(project.dir, 'node_modules/.cache/vitest-fixture-cache/modules-v3.json')
+    const summaries = join(project.dir, 'node_modules/.cache/vitest-fixture-cache/modules-v4.json')
     writeFileSync(summaries, readFileSync(summaries, 'utf8').replace(/"digest":"[0-9a-f]/, '"digest":"0'))
     await runOk(project)
     expect(project.takeBuilds()).toEqual([])
