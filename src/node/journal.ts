@@ -20,13 +20,23 @@ export function journalEvents(lines: readonly JournalLine[]): FixtureEvent[] {
   return lines.flatMap(line => (line.type === 'event' ? [line.event] : []))
 }
 
+export type CopyLine = Extract<JournalLine, { type: 'copy' }>
+
+export function journalCopies(lines: readonly JournalLine[]): CopyLine[] {
+  return lines.flatMap(line => (line.type === 'copy' ? [line] : []))
+}
+
+/** Each warning once, however many workers and projects met it. */
+export function journalWarnings(lines: readonly JournalLine[]): string[] {
+  return [...new Set(lines.flatMap(line => (line.type === 'warning' ? [line.message] : [])))]
+}
+
 /** Builds that started and have not finished (or failed): what the progress line shows. */
 export function buildsInProgress(lines: ReadonlyArray<JournalLine & { source?: string }>): Array<{ name: string, startedAt: number }> {
   const running = new Map<string, { name: string, startedAt: number }>()
   for (const line of lines) {
-    const id = `${line.source}\0${line.type === 'event' ? line.event.name : line.name}`
-    if (line.type === 'building') running.set(id, { name: line.name, startedAt: line.startedAt })
-    else running.delete(id)
+    if (line.type === 'building') running.set(`${line.source}\0${line.name}`, { name: line.name, startedAt: line.startedAt })
+    else if (line.type === 'event') running.delete(`${line.source}\0${line.event.name}`)
   }
   return [...running.values()]
 }

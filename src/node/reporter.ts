@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FixtureStore } from '../store/fixture-store.js'
 import { prune } from '../store/prune.js'
-import { clearJournal, journalEvents, readJournal } from './journal.js'
+import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
-import { aggregate, detailLines, savedMs, summaryLine } from './run-summary.js'
+import { aggregate, detailLines, summaryLine } from './run-summary.js'
 
 export interface ReporterOptions {
   silent: boolean
@@ -43,17 +43,19 @@ export class FixtureCacheReporter implements Reporter {
     this.progress.stop()
     const config = this.config()
     if (!config) return
-    const events = journalEvents(readJournal(config.journal))
+    const lines = readJournal(config.journal)
     clearJournal(config.journal)
+    const events = journalEvents(lines)
+    for (const warning of journalWarnings(lines)) this.warn(`[vitest-fixture-cache] ${warning}`)
     this.warnOfUnknownRefresh(config, events)
     if (!events.length) return
-    const outcomes = aggregate(events)
+    const outcomes = aggregate(events, journalCopies(lines))
     if (!this.options.silent) {
       const verbose = this.vitest?.config.reporters.some(reporter => Array.isArray(reporter) && reporter[0] === 'verbose')
-      this.log(summaryLine(outcomes, savedMs(events)))
+      this.log(summaryLine(outcomes, config.mode === 'off'))
       if (this.options.detail || verbose) for (const line of detailLines(outcomes)) this.log(line)
     }
-    const report = { runId: config.runId, fixtures: outcomes.map(({ uses: _uses, ...outcome }) => outcome) }
+    const report = { runId: config.runId, mode: config.mode, fixtures: outcomes }
     this.writeReport(config, report)
     if (this.options.maxBytes !== undefined && config.mode !== 'readonly' && config.mode !== 'off') {
       try {
@@ -75,7 +77,7 @@ export class FixtureCacheReporter implements Reporter {
     const unknown = config.refresh.filter(name => !known.has(name))
     if (!unknown.length) return
     const names = [...known].sort().join(', ') || 'none yet'
-    this.log(`[vitest-fixture-cache] FIXTURE_CACHE_REFRESH names ${unknown.map(name => `"${name}"`).join(', ')}, which no cached fixture has; known fixtures: ${names}`)
+    this.warn(`[vitest-fixture-cache] FIXTURE_CACHE_REFRESH names ${unknown.map(name => `"${name}"`).join(', ')}, which no cached fixture has; known fixtures: ${names}`)
   }
 
   private writeReport(config: WorkerConfig, report: object): void {
@@ -90,5 +92,10 @@ export class FixtureCacheReporter implements Reporter {
   private log(line: string): void {
     if (this.vitest) this.vitest.logger.log(line)
     else console.log(line)
+  }
+
+  private warn(line: string): void {
+    if (this.vitest) this.vitest.logger.warn(line)
+    else console.warn(line)
   }
 }

@@ -1,4 +1,5 @@
 import type { FixtureEvent } from '../shared/protocol.js'
+import type { CopyLine } from './journal.js'
 import { formatBytes } from '../shared/units.js'
 
 /** One fixture over the whole run, across workers and projects. */
@@ -6,66 +7,127 @@ export interface FixtureOutcome {
   name: string
   file: string
   key: string
-  outcome: 'hit' | 'miss'
+  /** `miss` when any worker built it, `failed` when its factory threw. */
+  outcome: 'hit' | 'miss' | 'failed'
   reason?: string
-  /** Build time: this run's (miss) or the stored entry's (hit). */
+  /** Build time: this run's (miss, summed over its builds) or the stored entry's (hit). */
   buildMs: number
-  /** Time spent reading stored entries, over all workers. */
+  /** Builds that ran (more than one in readonly mode, or with the cache off). */
+  builds: number
+  /** Loads that replaced a build, and the build time they stood in for. */
+  reuses: number
+  avoidedMs: number
+  /** Reading, checking and decoding stored entries, over all workers. */
   loadMs: number
+  /** Copies handed to uses, and the time making them took (deserializing, each use). */
+  copies: number
+  copyMs: number
   sizeBytes: number
-  /** How many workers got it from the cache (hit) or built it (miss). */
-  uses: number
+  notes?: string[]
 }
 
-export function aggregate(events: readonly FixtureEvent[]): FixtureOutcome[] {
+const idOf = (item: { name: string, file: string }): string => `${item.name}\0${item.file}`
+
+export function aggregate(events: readonly FixtureEvent[], copies: readonly CopyLine[] = []): FixtureOutcome[] {
   const byFixture = new Map<string, FixtureOutcome>()
   for (const event of events) {
-    const id = `${event.name}\0${event.file}\0${event.key}`
-    const known = byFixture.get(id)
+    let known = byFixture.get(idOf(event))
     if (!known) {
-      byFixture.set(id, {
-        name: event.name,
-        file: event.file,
-        key: event.key,
-        outcome: event.outcome === 'built' ? 'miss' : 'hit',
-        reason: event.reason,
-        buildMs: event.buildMs,
-        loadMs: event.loadMs,
-        sizeBytes: event.bytes,
-        uses: 1,
-      })
-      continue
+      known = { name: event.name, file: event.file, key: event.key, outcome: 'hit', buildMs: 0, builds: 0, reuses: 0, avoidedMs: 0, loadMs: 0, copies: 0, copyMs: 0, sizeBytes: event.bytes }
+      byFixture.set(idOf(event), known)
     }
-    known.uses++
-    known.loadMs += event.loadMs
-    // A fixture built by any worker counts as rebuilt; workers that then read it do not change that.
-    if (event.outcome === 'built' && known.outcome === 'hit') Object.assign(known, { outcome: 'miss', reason: event.reason, buildMs: event.buildMs })
+    if (event.notes) known.notes = event.notes
+    if (event.outcome === 'failed') {
+      Object.assign(known, { outcome: 'failed', reason: event.reason })
+    }
+    else if (event.outcome === 'built') {
+      // A fixture built by any worker counts as rebuilt; workers that then read it do not change that.
+      if (known.outcome === 'hit') Object.assign(known, { outcome: 'miss', reason: event.reason, buildMs: 0 })
+      known.builds++
+      known.buildMs += event.buildMs
+      known.key = event.key
+      known.sizeBytes = event.bytes
+    }
+    else {
+      known.reuses++
+      known.avoidedMs += event.buildMs
+      known.loadMs += event.loadMs
+      if (known.outcome === 'hit') known.buildMs = event.buildMs
+    }
+  }
+  for (const copy of copies) {
+    const known = byFixture.get(idOf(copy))
+    if (!known) continue
+    known.copies++
+    known.copyMs += copy.ms
   }
   return [...byFixture.values()].sort((a, b) => a.name.localeCompare(b.name))
 }
 
-/** Every reuse saved a build, less the time reading it took. */
-export function savedMs(events: readonly FixtureEvent[]): number {
-  return events.filter(event => event.outcome === 'reused').reduce((total, event) => total + Math.max(0, event.buildMs - event.loadMs), 0)
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+const MAX_NAMES = 5
+
+function names(outcomes: readonly FixtureOutcome[]): string {
+  const listed = outcomes.slice(0, MAX_NAMES).map(outcome => outcome.name).join(', ')
+  return outcomes.length > MAX_NAMES ? `${listed} and ${outcomes.length - MAX_NAMES} more` : listed
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+/** What reusing cost, all of it: reading, checking and decoding entries, and making each use's copy. */
+const loadingMs = (outcome: FixtureOutcome): number => outcome.loadMs + outcome.copyMs
 
-/** `fixture cache: 3 reused (saved 41.2 s), 1 rebuilt in 12.3 s — corpus: helper tokenize() in src/text.ts changed` */
-export function summaryLine(outcomes: readonly FixtureOutcome[], saved: number): string {
+// Below this, loading and building are both too quick to tell apart: not worth a flag.
+const NOTICEABLE_MS = 50
+
+/** A reuse whose loading cost (noticeably) more than the builds it replaced saved nothing. */
+export function costsMoreThanBuilding(outcome: FixtureOutcome): boolean {
+  return outcome.outcome === 'hit' && outcome.reuses > 0 && loadingMs(outcome) - outcome.avoidedMs >= NOTICEABLE_MS
+}
+
+/**
+ * `fixture cache: 2 reused (corpus, index): 7 builds avoided, 22.9 s of build time, for 0.4 s of
+ * loading; 1 rebuilt in 3.5 s — db: factory changed`. With the cache off: `fixture cache off: …`.
+ */
+export function summaryLine(outcomes: readonly FixtureOutcome[], off = false): string {
+  const failed = outcomes.filter(outcome => outcome.outcome === 'failed')
+  const failures = failed.length ? `${failed.length} failed: ${failed.slice(0, 3).map(outcome => `${outcome.name} (${outcome.reason})`).join('; ')}` : ''
+  if (off) {
+    const built = outcomes.filter(outcome => outcome.outcome !== 'failed')
+    const builds = built.reduce((total, outcome) => total + outcome.builds, 0)
+    const parts = [`${builds} ${builds === 1 ? 'build' : 'builds'}${built.length ? ` (${names(built)})` : ''} in ${seconds(built.reduce((total, outcome) => total + outcome.buildMs, 0))}, nothing stored`, failures]
+    return `fixture cache off: ${parts.filter(Boolean).join('; ')}`
+  }
   const hits = outcomes.filter(outcome => outcome.outcome === 'hit')
   const misses = outcomes.filter(outcome => outcome.outcome === 'miss')
   const parts: string[] = []
-  if (hits.length) parts.push(`${hits.length} reused (saved ${seconds(saved)})`)
-  if (misses.length) parts.push(`${misses.length} rebuilt in ${seconds(misses.reduce((total, miss) => total + miss.buildMs, 0))}`)
-  const reasons = misses.slice(0, 3).map(miss => `${miss.name}: ${miss.reason}`)
-  if (misses.length > 3) reasons.push(`${misses.length - 3} more`)
-  return `fixture cache: ${parts.join(', ')}${reasons.length ? ` — ${reasons.join('; ')}` : ''}`
+  if (hits.length) {
+    const paying = hits.filter(outcome => !costsMoreThanBuilding(outcome))
+    const avoided = paying.reduce((total, outcome) => total + outcome.reuses, 0)
+    const avoidedMs = paying.reduce((total, outcome) => total + outcome.avoidedMs, 0)
+    const loading = hits.reduce((total, outcome) => total + loadingMs(outcome), 0)
+    parts.push(`${hits.length} reused (${names(hits)}): ${avoided} ${avoided === 1 ? 'build' : 'builds'} avoided, ${seconds(avoidedMs)} of build time, for ${seconds(loading)} of loading`)
+  }
+  if (misses.length) {
+    const builds = misses.reduce((total, outcome) => total + outcome.builds, 0)
+    const reasons = misses.slice(0, 3).map(miss => `${miss.name}: ${miss.reason}`)
+    if (misses.length > 3) reasons.push(`${misses.length - 3} more`)
+    const count = builds > misses.length ? ` (${builds} builds)` : ''
+    parts.push(`${misses.length} rebuilt${count} in ${seconds(misses.reduce((total, miss) => total + miss.buildMs, 0))} — ${reasons.join('; ')}`)
+  }
+  if (failures) parts.push(failures)
+  for (const outcome of hits.filter(costsMoreThanBuilding)) {
+    parts.push(`${outcome.name}: loading ${seconds(loadingMs(outcome))} costs more than building ${seconds(outcome.buildMs)}`)
+  }
+  return `fixture cache: ${parts.join('; ')}`
 }
 
 export function detailLines(outcomes: readonly FixtureOutcome[]): string[] {
   const width = Math.max(...outcomes.map(outcome => outcome.name.length))
-  return outcomes.map(outcome => outcome.outcome === 'hit'
-    ? `  ✓ ${outcome.name.padEnd(width)}  reused   ${formatBytes(outcome.sizeBytes)}, loaded in ${Math.round(outcome.loadMs)} ms, built in ${seconds(outcome.buildMs)} (${outcome.file})`
-    : `  ↻ ${outcome.name.padEnd(width)}  rebuilt  ${seconds(outcome.buildMs)}, ${formatBytes(outcome.sizeBytes)}: ${outcome.reason} (${outcome.file})`)
+  return outcomes.map((outcome) => {
+    const name = outcome.name.padEnd(width)
+    const copies = outcome.copies ? `, ${outcome.copies} ${outcome.copies === 1 ? 'copy' : 'copies'} in ${Math.round(outcome.copyMs)} ms` : ''
+    const notes = outcome.notes?.length ? `; ${outcome.notes.join('; ')}` : ''
+    if (outcome.outcome === 'failed') return `  ✗ ${name}  failed   ${outcome.reason} (${outcome.file})`
+    if (outcome.outcome === 'hit') return `  ✓ ${name}  reused   ${formatBytes(outcome.sizeBytes)}, loaded in ${Math.round(outcome.loadMs)} ms${copies}, built in ${seconds(outcome.buildMs)} (${outcome.file})${notes}`
+    return `  ↻ ${name}  rebuilt  ${seconds(outcome.buildMs)}, ${formatBytes(outcome.sizeBytes)}${copies}: ${outcome.reason} (${outcome.file})${notes}`
+  })
 }

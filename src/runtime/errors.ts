@@ -5,8 +5,8 @@ export class CachedFixtureError extends Error {
 
 const warned = new Set<string>()
 
-/** Cache trouble never fails a run: it is reported once per worker and the value is rebuilt. */
-export function warnOnce(message: string): void {
+/** Prints a warning in this worker, once (when the journal cannot carry it to the plugin). */
+export function warnHere(message: string): void {
   if (warned.has(message)) return
   warned.add(message)
   console.warn(`[vitest-fixture-cache] ${message}`)

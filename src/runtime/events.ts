@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import { wallClockMs } from '../shared/clock.js'
 import { debug } from './debug.js'
+import { warnHere } from './errors.js'
 
 export type { FixtureEvent }
 
@@ -13,8 +14,23 @@ export function recordEvent(config: WorkerConfig, event: FixtureEvent): void {
   events.push(event)
   debug(event.outcome === 'reused'
     ? `${event.name}: reused (${event.bytes} bytes)`
-    : `${event.name}: built in ${Math.round(event.buildMs)} ms (${event.reason})`)
+    : event.outcome === 'failed'
+      ? `${event.name}: failed (${event.reason})`
+      : `${event.name}: built in ${Math.round(event.buildMs)} ms (${event.reason})`)
   journal(config, { type: 'event', event })
+}
+
+/** A copy handed to one use, and what making it took (deserializing the stored form). */
+export function recordCopy(config: WorkerConfig, copy: { name: string, file: string, key: string, ms: number }): void {
+  journal(config, { type: 'copy', ...copy })
+}
+
+/**
+ * Cache trouble never fails a run: it is reported, once per run across workers and projects (the
+ * plugin prints what the journal collected), and the value is rebuilt. Without a journal, here.
+ */
+export function recordWarning(config: WorkerConfig, message: string): void {
+  if (!journal(config, { type: 'warning', message })) warnHere(message)
 }
 
 export function recordBuildStart(config: WorkerConfig, name: string): void {
@@ -28,12 +44,15 @@ export function fixtureCacheEvents(): readonly FixtureEvent[] {
 
 let journalReady = false
 
-/** Tells the main process what happened; the summary is a nicety, so trouble here is ignored. */
-function journal(config: WorkerConfig, line: JournalLine): void {
+/** Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False when it could not. */
+function journal(config: WorkerConfig, line: JournalLine): boolean {
   try {
     if (!journalReady) mkdirSync(config.journal, { recursive: true, mode: 0o700 })
     journalReady = true
     appendFileSync(join(config.journal, `${process.pid}-${threadId}.jsonl`), `${JSON.stringify(line)}\n`)
+    return true
   }
-  catch {}
+  catch {
+    return false
+  }
 }

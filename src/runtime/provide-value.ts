@@ -13,8 +13,8 @@ import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
 import { contextInputs, rememberValueDigest } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
-import { CachedFixtureError, warnOnce } from './errors.js'
-import { recordBuildStart, recordEvent } from './events.js'
+import { CachedFixtureError } from './errors.js'
+import { recordBuildStart, recordCopy, recordEvent, recordWarning } from './events.js'
 import { recordReads } from './read-recorder.js'
 import { changedRecordedInputs, recordedInputs } from './recorded-inputs.js'
 import { relocatable, relocated } from './relocate.js'
@@ -38,7 +38,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const config = workerConfig(definition.label)
   const { site, name } = definition
   if (!site || !name) throw pluginMissing(definition.label)
-  if (config.mode === 'off') return definition.factory(context)
+  if (config.mode === 'off') return buildUncached(definition, name, site, config, context)
 
   // Same-named fixtures defined twice in one module are told apart by their order.
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
@@ -59,9 +59,31 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
   const { encoded, valueDigest } = await obtained
+  const copyStarted = monotonicMs()
   const value = decodeValue(encoded, definition.options.serializer)
+  recordCopy(config, { name, file, key, ms: monotonicMs() - copyStarted })
   rememberValueDigest(value, valueDigest)
   return value
+}
+
+/** `FIXTURE_CACHE=off`: a plain fixture, built on every use; the summary still counts the builds. */
+async function buildUncached(definition: FixtureDefinition, name: string, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<unknown> {
+  const started = monotonicMs()
+  const value = await reportFailure(config, name, site.file, '', () => definition.factory(context))
+  recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
+  return value
+}
+
+/** Runs a factory; when it throws, the summary says so and the error goes on to the tests. */
+async function reportFailure<T>(config: WorkerConfig, name: string, file: string, key: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run()
+  }
+  catch (error) {
+    const message = describeError(error).split('\n')[0]!.slice(0, 200)
+    recordEvent(config, { name, file, key, outcome: 'failed', reason: `its factory threw: ${message}`, buildMs: 0, loadMs: 0, bytes: 0 })
+    throw error
+  }
 }
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
@@ -152,7 +174,7 @@ async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtained> {
     release = await store.lock(slot, key, () => Boolean((published = lookUp(store, job, rebuildAnyway)).found))
   }
   catch (error) {
-    warnOnce(`cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
+    recordWarning(config, `cannot use the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
     return build(job, 'cache unavailable')
   }
   if (!release) return reuse(store, job, published)!
@@ -162,13 +184,17 @@ async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtained> {
     if (again) return again
     // Verify compares with what is stored; reading it for that is not a reuse.
     const stored = config.mode === 'verify' ? storedForVerify(store, job) : null
-    const reason = refresh ? 'refresh requested' : config.mode === 'verify' ? 'verify' : missReason(store, job, looked.stale)
+    const reason: Reason = refresh
+      ? 'refresh requested'
+      : config.mode === 'verify'
+        ? encoded => (!stored ? 'verify: nothing stored to compare' : sameEncoding(stored, encoded) ? 'verify: same as stored' : 'verify: differs from the stored value')
+        : missReason(store, job, looked.stale)
     const result = await build(job, reason, async (fields, payload) => {
       try {
         await store.write(slot, fields, payload)
       }
       catch (error) {
-        warnOnce(`cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
+        recordWarning(config, `cannot write to the cache at ${config.dir} (${describeError(error)}); fixtures are built and kept in memory for this run`)
       }
     })
     if (stored && !sameEncoding(stored, result.encoded)) {
@@ -201,7 +227,7 @@ function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: Ear
     const started = monotonicMs()
     const candidates = early?.header.key === job.key
       ? [early.header]
-      : store.entries(job.slot, path => warnOnce(`entry ${path} is damaged; rebuilding`)).map(entry => entry.header)
+      : store.entries(job.slot, path => recordWarning(job.config, `entry ${path} is damaged; rebuilding`)).map(entry => entry.header)
     for (const header of candidates) {
       if (header.key !== job.key || (thisRunOnly && header.runId !== job.config.runId)) continue
       const changed = changedRecordedInputs(header.recorded, job.scope)
@@ -215,7 +241,7 @@ function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: Ear
     }
   }
   catch (error) {
-    warnOnce(describeError(error))
+    recordWarning(job.config, describeError(error))
   }
   return { stale }
 }
@@ -265,12 +291,14 @@ function missReason(store: FixtureStore, job: Job, stale: string[][]): string {
 }
 
 type Publish = (fields: Parameters<FixtureStore['write']>[1], payload: Buffer) => Promise<void>
+/** Why a build ran; verify can say only once it has the value. */
+type Reason = string | ((encoded: Encoded) => string)
 
 /** Runs the factory with its reads recorded; publishes the entry when given where. */
-async function build(job: Job, reason: string, publish?: Publish): Promise<Obtained> {
+async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtained> {
   recordBuildStart(job.config, job.name)
   const started = monotonicMs()
-  const { value, recording } = await recordReads(() => job.definition.factory(job.context))
+  const { value, recording } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => recordReads(() => job.definition.factory(job.context)))
   const buildMs = monotonicMs() - started
   const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
   const recorded = recordedInputs(recording, job.scope)
@@ -282,7 +310,7 @@ async function build(job: Job, reason: string, publish?: Publish): Promise<Obtai
     file: job.slot.file,
     key: job.key,
     outcome: 'built',
-    reason,
+    reason: typeof reason === 'string' ? reason : reason(encoded),
     buildMs,
     loadMs: 0,
     bytes: encoded.size,

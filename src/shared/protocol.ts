@@ -27,7 +27,8 @@ export interface FixtureEvent {
   /** Module that defines the fixture, relative to the Vitest root. */
   file: string
   key: string
-  outcome: 'reused' | 'built'
+  /** `built` in `off` mode too (nothing stored); `failed` when the factory threw. */
+  outcome: 'reused' | 'built' | 'failed'
   /** Why it was built: `first build`, `refresh requested`, `helper tokenize() in src/text.ts changed`, ... */
   reason?: string
   /** What the key could not see and how that was handled: `fixture db value is not data; its code counts`. */
@@ -39,10 +40,12 @@ export interface FixtureEvent {
   bytes: number
 }
 
-/** One line of the journal: a decision, or a build that has started (for the progress line). */
+/** One line of the journal: a decision, a build that has started (for the progress line), a copy handed to a use, or a warning. */
 export type JournalLine =
   | { type: 'event', event: FixtureEvent }
   | { type: 'building', name: string, startedAt: number }
+  | { type: 'copy', name: string, file: string, key: string, ms: number }
+  | { type: 'warning', message: string }
 
 /**
  * What the plugin's transform learns about a `cached()` call from the module source

@@ -41,7 +41,7 @@ it('prints one summary line per run, aggregated over workers, and writes a JSON 
   expect(cold.stdout.match(/fixture cache:/g)).toHaveLength(1)
 
   const warm = await runOk(project)
-  expect(warm.stdout).toMatch(/fixture cache: 2 reused \(saved \d+\.\d s\)\n/)
+  expect(warm.stdout).toMatch(/fixture cache: 2 reused \(corpus, db\): \d+ builds avoided, \d+\.\d s of build time, for \d+\.\d s of loading\n/)
   const report = JSON.parse(readFileSync(join(project.dir, 'node_modules/.cache/vitest-fixture-cache/last-run.json'), 'utf8')) as Report
   expect(report.fixtures.map(fixture => [fixture.name, fixture.outcome])).toEqual([['corpus', 'hit'], ['db', 'hit']])
   expect(report.fixtures[0]!.buildMs).toBeGreaterThanOrEqual(290)
@@ -50,7 +50,7 @@ it('prints one summary line per run, aggregated over workers, and writes a JSON 
 
   project.edit('test/fixtures.ts', `return { rows: [1, 2, 3] }`, `return { rows: [1, 2, 3], extra: true }`)
   const edited = await runOk(project)
-  expect(edited.stdout).toMatch(/fixture cache: 1 reused \(saved \d+\.\d s\), 1 rebuilt in \d+\.\d s — db: factory changed\n/)
+  expect(edited.stdout).toMatch(/fixture cache: 1 reused \(corpus\): \d+ builds? avoided, \d+\.\d s of build time, for \d+\.\d s of loading; 1 rebuilt in \d+\.\d s — db: factory changed\n/)
 })
 
 it('is silent on request, detailed on request, writes the report where asked, and trims to maxSize', async () => {

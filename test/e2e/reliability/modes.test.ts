@@ -57,4 +57,6 @@ it('FIXTURE_CACHE=verify fails the run naming a factory whose rebuild differs', 
   expect(result.code).toBe(1)
   expect(result.output).toContain('FIXTURE_CACHE=verify: "shaky" built again differs from the stored value')
   expect(result.output).not.toContain('"stable" built again differs')
+  // The summary names each fixture and what verify found.
+  expect(result.stdout).toMatch(/fixture cache: 2 rebuilt in \d+\.\d s — shaky: verify: differs from the stored value; stable: verify: same as stored/)
 })
