@@ -1,11 +1,12 @@
 import type { Reporter, Vitest } from 'vitest/node'
 import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
-import { writeFileSync } from 'node:fs'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FixtureStore } from '../store/fixture-store.js'
 import { prune } from '../store/prune.js'
 import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
+import type { FixtureOutcome } from './run-summary.js'
 import { aggregate, detailLines, summaryLine } from './run-summary.js'
 
 export interface ReporterOptions {
@@ -50,11 +51,13 @@ export class FixtureCacheReporter implements Reporter {
     this.warnOfUnknownRefresh(config, events)
     if (!events.length) return
     const outcomes = aggregate(events, journalCopies(lines))
+    const summary = summaryLine(outcomes, config.mode === 'off')
     if (!this.options.silent) {
       const verbose = this.vitest?.config.reporters.some(reporter => Array.isArray(reporter) && reporter[0] === 'verbose')
-      this.log(summaryLine(outcomes, config.mode === 'off'))
+      this.log(summary)
       if (this.options.detail || verbose) for (const line of detailLines(outcomes)) this.log(line)
     }
+    writeJobSummary(summary, outcomes)
     const report = { runId: config.runId, mode: config.mode, fixtures: outcomes }
     this.writeReport(config, report)
     if (this.options.maxBytes !== undefined && config.mode !== 'readonly' && config.mode !== 'off') {
@@ -98,4 +101,17 @@ export class FixtureCacheReporter implements Reporter {
     if (this.vitest) this.vitest.logger.warn(line)
     else console.warn(line)
   }
+}
+
+/** In GitHub Actions, the run's summary joins the job's summary page (`GITHUB_STEP_SUMMARY`). */
+function writeJobSummary(summary: string, outcomes: readonly FixtureOutcome[]): void {
+  const path = process.env.GITHUB_STEP_SUMMARY
+  if (!path) return
+  const cell = (text: string): string => text.replace(/\|/g, '\\|')
+  const rows = outcomes.map(outcome => `| ${cell(outcome.name)} | ${outcome.outcome} | ${cell(outcome.reason ?? '')} | ${(outcome.buildMs / 1000).toFixed(1)} s | ${((outcome.loadMs + outcome.copyMs) / 1000).toFixed(1)} s |`)
+  const markdown = ['### Fixture cache', '', summary, '', '| fixture | outcome | reason | build | loading |', '| --- | --- | --- | --- | --- |', ...rows, '']
+  try {
+    appendFileSync(path, `${markdown.join('\n')}\n`)
+  }
+  catch {}
 }

@@ -1,5 +1,5 @@
 import type { KeyInput } from '../shared/key.js'
-import type { CallSite, CodeInputs, WorkerConfig } from '../shared/protocol.js'
+import type { CallSite, CodeInputs, FixtureEvent, WorkerConfig } from '../shared/protocol.js'
 import type { EntryHeader } from '../store/entry-format.js'
 import type { Slot } from '../store/paths.js'
 import type { Encoded } from './codec.js'
@@ -27,10 +27,11 @@ const obtainedInFlight = new Map<string, Promise<Obtained>>()
 const codeInputsOf = new Map<string, Promise<CodeInputs>>()
 const siteKey = (site: CallSite, config: WorkerConfig): string => `${config.runId}\0${site.file}\0${site.name}\0${site.occurrence}`
 
-/** A value in the form every use copies from, and the digest of its stored bytes (what dependents chain on). */
+/** A value in the form every use copies from, the digest of its stored bytes (what dependents chain on), and how it was had. */
 interface Obtained {
   encoded: Encoded
   valueDigest: string
+  outcome: Pick<FixtureEvent, 'outcome' | 'reason'>
 }
 
 /** The value a test receives: its own copy, from the cache or from one build. */
@@ -58,12 +59,25 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtainedInFlight.set(flightKey, obtained)
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
-  const { encoded, valueDigest } = await obtained
+  const { encoded, valueDigest, outcome } = await obtained
   const copyStarted = monotonicMs()
   const value = decodeValue(encoded, definition.options.serializer)
-  recordCopy(config, { name, file, key, ms: monotonicMs() - copyStarted })
+  const copyMs = monotonicMs() - copyStarted
+  recordCopy(config, { name, file, key, ms: copyMs })
+  annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
   rememberValueDigest(value, valueDigest)
   return value
+}
+
+/**
+ * What the cache did for this test, in its metadata (`task.meta.fixtureCache`): Vitest's UI and its
+ * JSON and HTML reports show it. Only a test's own context has a task (not a file or worker fixture's).
+ */
+function annotateTest(context: Record<string, unknown>, name: string, what: object): void {
+  const meta = (context.task as { meta?: Record<string, unknown> } | undefined)?.meta
+  if (!meta) return
+  const cache = (meta.fixtureCache ??= {}) as Record<string, unknown>
+  cache[name] = what
 }
 
 /** `FIXTURE_CACHE=off`: a plain fixture, built on every use; the summary still counts the builds. */
@@ -71,6 +85,7 @@ async function buildUncached(definition: FixtureDefinition, name: string, site: 
   const started = monotonicMs()
   const value = await reportFailure(config, name, site.file, '', () => definition.factory(context))
   recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
+  annotateTest(context, name, { outcome: 'built', reason: 'cache off' })
   return value
 }
 
@@ -261,7 +276,7 @@ function reuse(store: FixtureStore, job: Job, looked: Lookup): Obtained | undefi
     bytes: encoded.size,
     ...job.notes.length ? { notes: job.notes } : {},
   })
-  return { encoded: relocated(encoded, header.relocated, job.config.workspace), valueDigest: header.valueDigest }
+  return { encoded: relocated(encoded, header.relocated, job.config.workspace), valueDigest: header.valueDigest, outcome: { outcome: 'reused' } }
 }
 
 function readEncoded(store: FixtureStore, slot: Slot, id: string): Encoded | null {
@@ -305,12 +320,13 @@ async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtai
   if (pinned) recorded.push(pinned)
   const payload = payloadOf(encoded)
   const valueDigest = digest(payload)
+  const why = typeof reason === 'string' ? reason : reason(encoded)
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,
     key: job.key,
     outcome: 'built',
-    reason: typeof reason === 'string' ? reason : reason(encoded),
+    reason: why,
     buildMs,
     loadMs: 0,
     bytes: encoded.size,
@@ -331,7 +347,7 @@ async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtai
     createdAt: wallClockDate().toISOString(),
     codec: encoded.codec,
   }, payload)
-  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest }
+  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, outcome: { outcome: 'built', reason: why } }
 }
 
 function storeFor(config: WorkerConfig): FixtureStore {

@@ -71,3 +71,23 @@ it('prints a cache warning once per run, however many workers met it', async () 
   const result = await runOk(project)
   expect(result.output.match(/\[vitest-fixture-cache\] cannot/g)).toHaveLength(1)
 })
+
+it('puts what the cache did in each test\'s metadata (Vitest\'s JSON report) and in a GitHub job summary', async () => {
+  const project = Project.create(files)
+  const args = ['--reporter=default', '--reporter=json', '--outputFile.json=report.json']
+  await runOk(project, args, { GITHUB_STEP_SUMMARY: join(project.dir, 'step-summary.md') })
+  await runOk(project, args, { GITHUB_STEP_SUMMARY: join(project.dir, 'step-summary.md') })
+  interface JsonReport { testResults: Array<{ name: string, assertionResults: Array<{ meta: { fixtureCache?: Record<string, { outcome: string, copyMs: number }> } }> }> }
+  const report = JSON.parse(project.read('report.json')) as JsonReport
+  const metas = report.testResults.flatMap(file => file.assertionResults.map(test => test.meta.fixtureCache))
+  expect(metas).toHaveLength(3)
+  for (const meta of metas) {
+    expect(meta?.corpus).toMatchObject({ outcome: 'reused' })
+    expect(meta?.index).toMatchObject({ outcome: 'reused' })
+    expect(meta?.corpus?.copyMs).toBeGreaterThanOrEqual(0)
+  }
+  const summary = project.read('step-summary.md')
+  expect(summary.match(/### Fixture cache/g)).toHaveLength(2)
+  expect(summary).toContain('| corpus | miss | first build |')
+  expect(summary).toContain('| corpus | hit |')
+})
