@@ -86,6 +86,10 @@ function wrap(target: Record<string, unknown>, method: string, use: Use, paths =
     }
     return (original as (...args: unknown[]) => unknown).apply(this, args)
   }
+  replace(target, method, original, wrapper)
+}
+
+function replace(target: Record<string, unknown>, method: string, original: unknown, wrapper: (...args: unknown[]) => unknown): void {
   // Keep what callers look up on the function (`util.promisify.custom` on fs.exists, `.native`).
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
   Object.defineProperty(wrapper, WRAPPED, { value: true })
@@ -105,9 +109,7 @@ function wrapReadFile(target: Record<string, unknown>, method: string, hook: Rea
     if (!recording || !path || !note(recording, path, 'content')) return read()
     return hook(read, path, args[1], args)
   }
-  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
-  Object.defineProperty(wrapper, WRAPPED, { value: true })
-  target[method] = wrapper
+  replace(target, method, original, wrapper)
 }
 
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
