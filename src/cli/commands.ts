@@ -45,13 +45,47 @@ export function list(store: FixtureStore, json: boolean): string {
   ])
 }
 
-export function clear(store: FixtureStore, names: string[]): string {
-  const entries = store.list()
+/** Fails on names no entry has, listing the names there are. */
+function checkNames(entries: StoredEntry[], names: string[]): void {
   const unknown = names.filter(name => !entries.some(entry => entry.header.name === name))
   if (unknown.length) {
     const known = [...new Set(entries.map(entry => entry.header.name))].sort().join(', ') || 'none'
     throw new UsageError(`no cached fixture named ${unknown.join(', ')}; cached fixtures: ${known}`)
   }
+}
+
+/** What each stored entry's key is made of: its named inputs, and the reads recorded while it was built. */
+export function explain(store: FixtureStore, names: string[], json: boolean): string {
+  const all = store.list()
+  checkNames(all, names)
+  const entries = byName(names.length ? all.filter(entry => names.includes(entry.header.name)) : all)
+  if (json) {
+    return JSON.stringify(entries.map(({ header, usedAt }) => ({
+      name: header.name,
+      file: header.file,
+      key: header.key,
+      id: header.id,
+      node: header.node,
+      usedAt: usedAt.toISOString(),
+      inputs: header.inputs,
+      recorded: header.recorded,
+      relocated: Boolean(header.relocated),
+    })), null, 2)
+  }
+  if (!entries.length) return `no entries in ${store.dir}`
+  return entries.map(({ header, usedAt }) => [
+    `${header.name} (${header.file}) key ${header.key.slice(0, 12)}, Node ${header.node}, last used ${usedAt.toISOString().slice(0, 16).replace('T', ' ')}`,
+    ...[...header.inputs].sort((a, b) => a.name.localeCompare(b.name)).map(input => `  ${input.name}  ${shortDigest(input)}`),
+    ...header.recorded.map(input => `  ${input.name}  ${shortDigest(input)}  (recorded)`),
+  ].join('\n')).join('\n\n')
+}
+
+// Versions and names are shown whole; digests by their start.
+const shortDigest = (input: { name: string, digest: string }): string => (/^[0-9a-f]{64}$/.test(input.digest) ? input.digest.slice(0, 12) : input.digest)
+
+export function clear(store: FixtureStore, names: string[]): string {
+  const entries = store.list()
+  checkNames(entries, names)
   const doomed = names.length ? entries.filter(entry => names.includes(entry.header.name)) : entries
   for (const entry of doomed) store.remove(entry.path)
   store.removeLeftovers(0)

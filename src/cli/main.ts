@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { cac } from 'cac'
 import { DEFAULT_DIR } from '../node/config.js'
-import { clear, info, list, openExisting, prune } from './commands.js'
+import { clear, explain, info, list, openExisting, prune } from './commands.js'
 import { configuredCacheDir } from './configured-dir.js'
 import { UsageError } from './format.js'
 
@@ -46,6 +46,10 @@ async function run(options: GlobalOptions, action: (dir: string) => string): Pro
 cli.command('list', 'List cached fixture entries')
   .option('--json', 'Print JSON')
   .action((options: GlobalOptions & { json?: boolean }) => run(options, dir => list(openExisting(dir), !!options.json)))
+
+cli.command('explain [...names]', 'Show what each entry\'s key is made of: its named inputs (code, packages, files, env, upstream values, Node) and the reads recorded while it was built')
+  .option('--json', 'Print JSON')
+  .action((names: string[], options: GlobalOptions & { json?: boolean }) => run(options, dir => explain(openExisting(dir), names, !!options.json)))
 
 cli.command('clear [...names]', 'Remove all entries, or those of the named fixtures')
   .action((names: string[], options: GlobalOptions) => run(options, dir => clear(openExisting(dir), names)))

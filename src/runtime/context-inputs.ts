@@ -43,6 +43,8 @@ export function contextInputs(context: Record<string, unknown>, deps: readonly s
   }
   const environment = testEnvironment()
   if (environment) result.inputs.push({ name: 'environment', digest: environment })
+  const options = environmentOptions()
+  if (options) result.inputs.push({ name: 'environment options', digest: digest(options) })
   for (const mock of mocksInForce()) {
     const module = reachedModule(mock.id, reached, root)
     if (!module) continue
@@ -79,6 +81,24 @@ function digestOfValue(value: unknown): string | undefined {
 function testEnvironment(): string | undefined {
   try {
     return (expect.getState() as { environment?: string }).environment
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * The options the file's environment was set up with (`environmentOptions`, or a file's
+ * `@vitest-environment-options`), as JSON; undefined when none. Read from Vitest's worker state
+ * (not public API, read by shape).
+ */
+function environmentOptions(): string | undefined {
+  interface WorkerState { ctx?: { environment?: { options?: unknown } }, config?: { environmentOptions?: unknown } }
+  const state = (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__
+  try {
+    const options = state?.ctx?.environment?.options ?? state?.config?.environmentOptions
+    const json = options && typeof options === 'object' && Object.keys(options).length ? JSON.stringify(options) : undefined
+    return json === '{}' ? undefined : json
   }
   catch {
     return undefined

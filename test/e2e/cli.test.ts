@@ -36,6 +36,17 @@ it('lists, describes, clears and prunes the cache a run left', async () => {
   expect((await cli(project, ['list'])).stdout).toMatch(/^NAME\s+FILE\s+KEY\s+SIZE/)
   expect((await cli(project, ['info'])).stdout).toMatch(/entries\s+2/)
 
+  // explain: what each entry's key is made of.
+  const explained = (await cli(project, ['explain', 'corpus'])).stdout
+  expect(explained).toMatch(/^corpus \(test\/a\.test\.ts\) key [0-9a-f]{12}, Node v\d+/)
+  expect(explained).toMatch(/^ {2}factory {2}[0-9a-f]{12}$/m)
+  expect(explained).toContain(`  node  ${inject('cell').nodeVersion}`)
+  expect(explained).not.toContain('db (')
+  const explainedJson = JSON.parse((await cli(project, ['explain', '--json'])).stdout) as Array<{ name: string, inputs: Array<{ name: string }> }>
+  expect(explainedJson.map(entry => entry.name)).toEqual(['corpus', 'db'])
+  expect(explainedJson[0]!.inputs.map(input => input.name)).toContain('factory')
+  expect((await cli(project, ['explain', 'nope'])).code).toBe(2)
+
   const unknown = await cli(project, ['clear', 'nope'])
   expect(unknown.code).toBe(2)
   expect(unknown.stderr).toContain('no cached fixture named nope; cached fixtures: corpus, db')

@@ -78,6 +78,34 @@ export const test = base.extend({
   expect(project.takeBuilds()).toEqual(['where', 'where'])
 })
 
+it('keys on the test environment\'s options', async () => {
+  const config = (url: string) => `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { environment: 'happy-dom', environmentOptions: { happyDOM: { url: '${url}' } } } })
+`
+  const project = Project.create({
+    'vitest.config.ts': config('http://one.test/'),
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  href: cached(async () => {
+    ${log('href')}
+    return location.href
+  }),
+})
+test('href', ({ href }) => { expect(href).toBe(location.href) })
+`,
+  })
+  await runOk(project)
+  project.write('vitest.config.ts', config('http://two.test/'))
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['href', 'href'])
+})
+
 it('rebuilds when a setup file changes what the factory sees', async () => {
   const project = Project.create({
     'vitest.config.ts': `
