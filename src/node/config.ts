@@ -16,7 +16,15 @@ export interface FixtureCacheOptions {
   report?: string | false
   /** After each run, remove least recently used entries beyond this size: `2GB`, `500MB`, or bytes. */
   maxSize?: string | number
+  /**
+   * On a run that builds every cached fixture (an empty cache, `FIXTURE_CACHE_REFRESH=1`, verify),
+   * test and hook timeouts are raised to at least this many milliseconds, since a build runs inside
+   * the first test or hook that uses it. `false` leaves them. Default 600000 (10 minutes).
+   */
+  coldTimeout?: number | false
 }
+
+export const DEFAULT_COLD_TIMEOUT_MS = 600_000
 
 const OPTION_TYPES: Record<keyof FixtureCacheOptions, { expected: string, accepts: (value: unknown) => boolean }> = {
   dir: { expected: 'a string', accepts: value => typeof value === 'string' },
@@ -24,6 +32,7 @@ const OPTION_TYPES: Record<keyof FixtureCacheOptions, { expected: string, accept
   detail: { expected: 'a boolean', accepts: value => typeof value === 'boolean' },
   report: { expected: 'a string or false', accepts: value => value === false || typeof value === 'string' },
   maxSize: { expected: 'a size like "2GB" or a number of bytes', accepts: value => typeof value === 'string' || typeof value === 'number' },
+  coldTimeout: { expected: 'a number of milliseconds or false', accepts: value => value === false || (typeof value === 'number' && value > 0) },
 }
 
 /** Checks the plugin options where the config is loaded; returns `maxSize` in bytes. */

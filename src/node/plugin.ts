@@ -6,7 +6,8 @@ import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
-import { PACKAGE_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
+import { FixtureStore } from '../store/fixture-store.js'
+import { DEFAULT_COLD_TIMEOUT_MS, PACKAGE_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
 import { FixtureCacheReporter } from './reporter.js'
 import { removeLeftovers } from './sweep.js'
@@ -28,6 +29,8 @@ interface Run {
   root: string
   /** Setup files by project config, so a factory that reads globals is keyed on them. */
   setupFilesByConfig: WeakMap<object, string[]>
+  /** Timeouts to raise to, on a run that builds everything: builds run inside tests and hooks. */
+  coldTimeoutMs?: number
 }
 
 // Inline `test.projects` evaluate the config once per project: each gets its own plugin instance,
@@ -35,6 +38,18 @@ interface Run {
 // instance, on globalThis in case the package is loaded twice.
 const RUNS_KEY = Symbol.for('vitest-fixture-cache.runs')
 const runs: WeakMap<Vitest, Run> = ((globalThis as Record<symbol, unknown>)[RUNS_KEY] ??= new WeakMap()) as WeakMap<Vitest, Run>
+
+/** Whether this run is known to build: nothing stored yet, a refresh, or verify. */
+function buildsEverything(config: WorkerConfig): boolean {
+  if (config.mode === 'off') return false
+  if (config.refresh === true || config.refresh.length || config.mode === 'verify') return true
+  try {
+    return !new FixtureStore(config.dir, { readonly: true }).hasEntries()
+  }
+  catch {
+    return true
+  }
+}
 
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
@@ -60,6 +75,10 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     setMainProcessConfig(workerConfig)
     sweepOldJournals()
     if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
+    if (buildsEverything(workerConfig) && options.coldTimeout !== false) {
+      started.coldTimeoutMs = options.coldTimeout ?? DEFAULT_COLD_TIMEOUT_MS
+      vitest.logger.log(`fixture cache (cold run): test and hook timeouts raised to at least ${started.coldTimeoutMs / 1000} s while cached fixtures build (plugin option coldTimeout)`)
+    }
     return started
   }
 
@@ -110,6 +129,11 @@ export const fixtures = ${JSON.stringify(fixtures)}`
       shared.setupFilesByConfig.set(project.vite.config, project.config.setupFiles ?? [])
       shared.projects.add(project)
       project.provide(PROVIDE_KEY, shared.workerConfig)
+      if (shared.coldTimeoutMs) {
+        // A first build runs inside the first test or hook that uses it: on a cold run it must not be cut short.
+        project.config.testTimeout = Math.max(project.config.testTimeout, shared.coldTimeoutMs)
+        project.config.hookTimeout = Math.max(project.config.hookTimeout, shared.coldTimeoutMs)
+      }
       // Answers differ from run to run: they must not land in Vitest 5's on-disk module cache.
       const cacheKeys = context as CacheKeyApi
       const defineKey = cacheKeys.defineCacheKeyGenerator ?? cacheKeys.experimental_defineCacheKeyGenerator

@@ -59,7 +59,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtainedInFlight.set(flightKey, obtained)
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
-  const { encoded, valueDigest, outcome } = await obtained
+  const { encoded, valueDigest, outcome } = await whileNamingTimeouts(context, config, name, obtained)
   const copyStarted = monotonicMs()
   const value = decodeValue(encoded, definition.options.serializer)
   const copyMs = monotonicMs() - copyStarted
@@ -67,6 +67,25 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
   rememberValueDigest(value, valueDigest)
   return value
+}
+
+/**
+ * A build runs inside the first test that uses the fixture. When that test times out meanwhile
+ * (Vitest aborts its signal), the warning says which fixture it was and what to do.
+ */
+async function whileNamingTimeouts<T>(context: Record<string, unknown>, config: WorkerConfig, name: string, pending: Promise<T>): Promise<T> {
+  const signal = context.signal as AbortSignal | undefined
+  if (!signal || typeof signal.addEventListener !== 'function') return pending
+  const started = monotonicMs()
+  const onAbort = (): void => recordWarning(config, `"${name}" was still being built or loaded (${((monotonicMs() - started) / 1000).toFixed(1)} s) when its test timed out: `
+    + `a build runs inside the first test that uses it. Raise testTimeout (and hookTimeout), or run once with FIXTURE_CACHE_REFRESH=${name}: a run that rebuilds raises both (plugin option coldTimeout).`)
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await pending
+  }
+  finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 /**

@@ -163,6 +163,12 @@ export class FixtureStore {
     }
   }
 
+  /** Whether any entry is stored, without reading one. */
+  hasEntries(): boolean {
+    const root = join(this.dir, ENTRIES_DIR)
+    return safeReaddir(root).some(folder => safeReaddir(join(root, folder)).some(name => name.endsWith('.entry')))
+  }
+
   /** Every readable entry header in the cache. */
   list(): StoredEntry[] {
     const root = join(this.dir, ENTRIES_DIR)
