@@ -7,10 +7,9 @@ import { relative, sep } from 'node:path'
 import { serialize } from 'node:v8'
 import { expect } from 'vitest'
 import { digest } from '../shared/digest.js'
+import { CONTEXT_BUILTINS } from '../shared/protocol.js'
 import { checkValue } from './value-check.js'
 
-// What Vitest puts in every test context: never a fixture's value.
-const CONTEXT_BUILTINS = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
 // The digest of the stored bytes behind each copy a cached fixture handed out.
 const digestsOfCopies = new WeakMap<object, string>()

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { digest } from '../../shared/digest.js'
+import { CONTEXT_BUILTINS } from '../../shared/protocol.js'
 import { parseModule } from './module-facts.js'
 import { siteId, summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
@@ -13,8 +14,6 @@ import { toJavaScript } from './strip-types.js'
 
 // How far the search for a fixture's definition goes through the local import graph.
 const MAX_MODULES_SEARCHED = 200
-// What Vitest puts in every test context: never defined by a fixture, so never searched for.
-const CONTEXT_BUILTINS = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
 /** Every specifier a module imports or re-exports from, builtins left out (packages are skipped once resolved). */
 function localSpecifiers(summary: ModuleSummary): string[] {
