@@ -27,7 +27,8 @@ interface Run {
   projects: Set<TestProject>
   /** The Vitest root of the run: paths in call sites and inputs are relative to it. */
   root: string
-  /** Setup files by project config, so a factory that reads globals is keyed on them. */
+  /** Each project's `define` (Vitest moves it out of the Vite config) and setup files, by its Vite config. */
+  definesByConfig: WeakMap<object, Record<string, unknown>>
   setupFilesByConfig: WeakMap<object, string[]>
   /** Timeouts to raise to, on a run that builds everything: builds run inside tests and hooks. */
   coldTimeoutMs?: number
@@ -55,12 +56,10 @@ function buildsEverything(config: WorkerConfig): boolean {
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   const { maxBytes } = validatePluginOptions(options)
   let run: Run | undefined
-  // Vitest moves `define` out of the Vite config; keep each project's, by its Vite config.
-  const definesByConfig = new WeakMap<object, Record<string, unknown>>()
 
   function startRun(vitest: Vitest): Run {
     const workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
-    const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, setupFilesByConfig: new WeakMap() }
+    const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, definesByConfig: new WeakMap(), setupFilesByConfig: new WeakMap() }
     const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
       started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
       setMainProcessConfig(started.workerConfig)
@@ -101,7 +100,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       const config = this.environment.getTopLevelConfig()
       const { inputs, modules, fixtures } = await current.fingerprinter.inputsFor(query, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
-        define: definesByConfig.get(config) ?? {},
+        define: current.definesByConfig.get(config) ?? {},
         setupFiles: current.setupFilesByConfig.get(config) ?? [],
         // In watch mode, an edit of any of them must invalidate this answer.
         onFile: file => this.addWatchFile(file),
@@ -125,7 +124,7 @@ export const fixtures = ${JSON.stringify(fixtures)}`
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))
       run = shared
-      definesByConfig.set(project.vite.config, project.config.defines ?? {})
+      shared.definesByConfig.set(project.vite.config, project.config.defines ?? {})
       shared.setupFilesByConfig.set(project.vite.config, project.config.setupFiles ?? [])
       shared.projects.add(project)
       project.provide(PROVIDE_KEY, shared.workerConfig)
