@@ -27,7 +27,7 @@ import { test } from './fixtures'
 test('${name}', ({ corpus, index }) => { expect(index).toBe(corpus.length) })
 `
 const files = { 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': user('a'), 'test/b.test.ts': user('b'), 'test/c.test.ts': user('c') }
-const summaryOf = (output: string): string => output.match(/fixture cache.*$/m)?.[0] ?? ''
+const summaryOf = (output: string): string => output.match(/^fixture cache( off)?: .*$/m)?.[0] ?? ''
 
 it('names what was reused, counts the builds avoided and what loading cost', async () => {
   const project = Project.create(files)
