@@ -8,7 +8,7 @@ import type { RecordScope } from './recorded-inputs.js'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { digest } from '../shared/digest.js'
-import { composeKey, explainChange, FORMAT_VERSION } from '../shared/key.js'
+import { composeKey, explainChange, FORMAT_VERSION, listChanges } from '../shared/key.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
 import { contextInputs, rememberValueDigest } from './context-inputs.js'
@@ -313,7 +313,7 @@ function storedForVerify(store: FixtureStore, job: Job): Encoded | null {
 function missReason(store: FixtureStore, job: Job, stale: string[][]): string {
   try {
     const changedReads = stale[0]
-    if (changedReads) return changedReads.length > 3 ? `${changedReads.slice(0, 3).map(name => `${name} changed`).join(', ')} and ${changedReads.length - 3} more` : changedReads.map(name => `${name} changed`).join(', ')
+    if (changedReads) return listChanges(changedReads.map(name => `${name} changed`))
     const previous = store.entries(job.slot).find(entry => entry.header.key !== job.key)
     if (previous) return explainChange(previous.header.inputs, job.inputs)
     const otherNode = store.otherRuntimes(job.slot)[0]

@@ -34,6 +34,11 @@ export function explainChange(previous: readonly KeyInput[], current: readonly K
   for (const name of before.keys()) {
     if (!now.has(name)) changes.push(`${name} removed`)
   }
+  return listChanges(changes)
+}
+
+/** `a changed, b added and 2 more`: the first three changes a reason names, the rest counted. */
+export function listChanges(changes: readonly string[]): string {
   if (!changes.length) return 'inputs changed'
   return changes.length > 3 ? `${changes.slice(0, 3).join(', ')} and ${changes.length - 3} more` : changes.join(', ')
 }
