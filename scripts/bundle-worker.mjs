@@ -6,7 +6,7 @@ import { rolldown } from 'rolldown'
 const bundle = await rolldown({
   input: 'src/index.ts',
   platform: 'node',
-  external: [/^node:/, 'vitest', 'tinyglobby', 'write-file-atomic'],
+  external: [/^node:/, 'vitest', 'tinyglobby'],
 })
 await bundle.write({ file: 'dist/index.js', format: 'esm', sourcemap: true })
 await bundle.close()

@@ -27,8 +27,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
     if (!last || args.length <= FACTORY_ARGUMENT[entry] || args.length > optionsIndex + 1) continue
     const padding = args.length === optionsIndex ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
-    const query = { file, name: site.name ?? '', occurrence: site.occurrence }
-    const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(query)}&run=`)} + run)`
+    const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run)`
     output.appendLeft(last.end, `${padding}, ${fields}${fingerprint}}`)
   }
   return { code: output.toString(), map: output.generateMap({ hires: true, source: file }) }

@@ -91,14 +91,14 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       return id.startsWith(FINGERPRINT_MODULE) ? `\0${id}` : undefined
     },
     async load(id) {
-      const query = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
-      if (!query || !run) return undefined
+      const file = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
+      if (file === null || !run) return undefined
       const { Fingerprinter } = await import('./fingerprint/fingerprinter.js')
       const { loadSummaries, saveSummaries } = await import('./keep-on-disk.js')
       const current = run
       current.fingerprinter ??= new Fingerprinter(current.root, loadSummaries(current.workerConfig))
       const config = this.environment.getTopLevelConfig()
-      const { inputs, modules, fixtures } = await current.fingerprinter.inputsFor(query, {
+      const answer = await current.fingerprinter.inputsForModule(file, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
         define: current.definesByConfig.get(config) ?? {},
         setupFiles: current.setupFilesByConfig.get(config) ?? [],
@@ -106,9 +106,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
         onFile: file => this.addWatchFile(file),
       })
       if (current.fingerprinter.takeChanged()) await saveSummaries(current.workerConfig, current.fingerprinter)
-      return `export default ${JSON.stringify(inputs)}
-export const modules = ${JSON.stringify(modules)}
-export const fixtures = ${JSON.stringify(fixtures)}`
+      return `export default ${JSON.stringify(answer)}`
     },
     async transform(code, id) {
       const file = id.split('?')[0] ?? id

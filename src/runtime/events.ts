@@ -1,5 +1,5 @@
 import type { FixtureEvent, JournalLine, WorkerConfig } from '../shared/protocol.js'
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import { wallClockMs } from '../shared/clock.js'
@@ -42,14 +42,19 @@ export function fixtureCacheEvents(): readonly FixtureEvent[] {
   return events
 }
 
-let journalReady = false
+// This worker's journal file, opened once per run: a line is then one write, not an open, a write and a close.
+let opened: { folder: string, fd: number } | undefined
 
 /** Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False when it could not. */
 function journal(config: WorkerConfig, line: JournalLine): boolean {
   try {
-    if (!journalReady) mkdirSync(config.journal, { recursive: true, mode: 0o700 })
-    journalReady = true
-    appendFileSync(join(config.journal, `${process.pid}-${threadId}.jsonl`), `${JSON.stringify(line)}\n`)
+    if (opened?.folder !== config.journal) {
+      if (opened) closeSync(opened.fd)
+      mkdirSync(config.journal, { recursive: true, mode: 0o700 })
+      opened = { folder: config.journal, fd: openSync(join(config.journal, `${process.pid}-${threadId}.jsonl`), 'a', 0o600) }
+    }
+    // One write of one whole line, in append mode: lines of concurrent writers never interleave.
+    writeSync(opened.fd, `${JSON.stringify(line)}\n`)
     return true
   }
   catch {

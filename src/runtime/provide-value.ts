@@ -1,5 +1,5 @@
 import type { KeyInput } from '../shared/key.js'
-import type { CallSite, CodeInputs, FixtureEvent, WorkerConfig } from '../shared/protocol.js'
+import type { CallSite, FixtureEvent, ModuleCodeInputs, WorkerConfig } from '../shared/protocol.js'
 import type { EntryHeader } from '../store/entry-format.js'
 import type { Slot } from '../store/paths.js'
 import type { Encoded } from './codec.js'
@@ -9,6 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { digest } from '../shared/digest.js'
 import { composeKey, explainChange, FORMAT_VERSION, listChanges } from '../shared/key.js'
+import { siteId } from '../shared/protocol.js'
 import { FixtureStore } from '../store/fixture-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
 import { contextInputs, rememberValueDigest } from './context-inputs.js'
@@ -23,9 +24,10 @@ import { pluginMissing, workerConfig } from './worker-config.js'
 const stores = new Map<string, FixtureStore>()
 // Values per slot and key in this worker: a value is built or read at most once per run.
 const obtainedInFlight = new Map<string, Promise<Obtained>>()
-// The code a factory depends on, as the main process digested it: asked once per call site and run.
-const codeInputsOf = new Map<string, Promise<CodeInputs>>()
-const siteKey = (site: CallSite, config: WorkerConfig): string => `${config.runId}\0${site.file}\0${site.name}\0${site.occurrence}`
+// The code each factory of a module depends on, as the main process digested it: asked once per module and run.
+const codeInputsOf = new Map<string, Promise<ModuleCodeInputs>>()
+// Slots whose entry this worker has read ahead: later uses find the value obtained in this worker.
+const slotsReadAhead = new Set<string>()
 
 /** A value in the form every use copies from, the digest of its stored bytes (what dependents chain on), and how it was had. */
 interface Obtained {
@@ -45,7 +47,9 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
   const slot: Slot = { name, file, node: process.version }
   // On this worker's first use, the stored entry is read while the main process computes the key.
-  const readsAhead = !codeInputsOf.has(siteKey(site, config)) && !rebuildsAnyway(config, name)
+  const slotKey = `${config.runId}\0${name}\0${file}`
+  const readsAhead = !slotsReadAhead.has(slotKey) && !rebuildsAnyway(config, name)
+  slotsReadAhead.add(slotKey)
   const asked = fingerprint(definition, site, config, context)
   asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
   const early = readsAhead ? await readAhead(storeFor(config), slot) : null
@@ -121,14 +125,16 @@ async function reportFailure<T>(config: WorkerConfig, name: string, file: string
 }
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
-  let codeInputs = codeInputsOf.get(siteKey(site, config))
-  if (!codeInputs) codeInputsOf.set(siteKey(site, config), codeInputs = site.fingerprint(config.runId))
-  const code = await codeInputs
+  const moduleKey = `${config.runId}\0${site.file}`
+  let moduleInputs = codeInputsOf.get(moduleKey)
+  if (!moduleInputs) codeInputsOf.set(moduleKey, moduleInputs = site.fingerprint(config.runId).then(module => module.default))
+  const code = (await moduleInputs)[siteId(site.name ?? '', site.occurrence)]
+  if (!code || 'error' in code) throw new CachedFixtureError(code?.error ?? `${definition.label}: the plugin found no cached() call here; was the file changed during the run?`)
   const around = contextInputs(context, site.deps, code.modules, config.root)
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
-    ...code.default,
+    ...code.inputs,
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),

@@ -61,17 +61,27 @@ export interface CallSite {
   /** Fixtures the factory destructures from its context. */
   deps: string[]
   /**
-   * Asks the main process for the digests of the code this factory depends on. The plugin
-   * writes it as an `import()` of a virtual module, so the request travels over Vitest's own
-   * module channel and the plugin's `load` hook answers it. The run id makes each run (a watch
-   * mode rerun too) ask afresh instead of reusing a module evaluated before.
+   * Asks the main process for the digests of the code each `cached()` call of this module depends
+   * on: one request per module, not per fixture (hundreds of fixtures would otherwise queue that
+   * many round trips). The plugin writes it as an `import()` of a virtual module, so the request
+   * travels over Vitest's own module channel and the plugin's `load` hook answers it. The run id
+   * makes each run (a watch mode rerun too) ask afresh instead of reusing a module evaluated before.
    */
-  fingerprint: (runId: string) => Promise<CodeInputs>
+  fingerprint: (runId: string) => Promise<{ default: ModuleCodeInputs }>
+}
+
+/** A module's call sites by `siteId`: what each depends on, or why that could not be found. */
+export type ModuleCodeInputs = Record<string, CodeInputs | { error: string }>
+
+/** A call site within its module: same-named calls are told apart by their order. */
+export function siteId(name: string, occurrence: number): string {
+  return `${name}#${occurrence}`
 }
 
 /** The main process's answer to a fingerprint request. */
 export interface CodeInputs {
-  default: KeyInput[]
+  /** Digests of the code reached, by what it is: `factory`, `helper tokenize() in src/text.ts`, `package sql.js`, ... */
+  inputs: KeyInput[]
   /** Local modules the factory reaches (relative to the Vitest root) and packages (`package sql.js`): a mock of one changes the value. */
   modules: string[]
   /** The code of each fixture the factory receives: counts only where the fixture's value cannot be digested. */
@@ -97,22 +107,16 @@ export function mainProcessConfig(): WorkerConfig | undefined {
 /** The virtual module a worker imports to ask for a call site's code inputs. */
 export const FINGERPRINT_MODULE = 'virtual:vitest-fixture-cache/fingerprint'
 
-export interface FingerprintQuery {
-  file: string
-  name: string
-  occurrence: number
-}
-
 /** The module id without its run: `&run=<id>` is appended by the worker. */
-export function fingerprintModuleId(query: FingerprintQuery): string {
-  return `${FINGERPRINT_MODULE}?${new URLSearchParams({ file: query.file, name: query.name, occurrence: String(query.occurrence) })}`
+export function fingerprintModuleId(file: string): string {
+  return `${FINGERPRINT_MODULE}?${new URLSearchParams({ file })}`
 }
 
-export function parseFingerprintModuleId(id: string): FingerprintQuery | null {
+/** The module whose call sites a fingerprint module id asks about. */
+export function parseFingerprintModuleId(id: string): string | null {
   const [path, search] = id.split('?')
   if (!path?.endsWith(FINGERPRINT_MODULE) || search === undefined) return null
-  const params = new URLSearchParams(search)
-  return { file: params.get('file') ?? '', name: params.get('name') ?? '', occurrence: Number(params.get('occurrence') ?? 0) }
+  return new URLSearchParams(search).get('file')
 }
 
 declare module 'vitest' {

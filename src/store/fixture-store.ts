@@ -1,21 +1,16 @@
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
-import type WriteFileAtomic from 'write-file-atomic'
 import type { FSWatcher } from 'node:fs'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { clearTimeout, setTimeout } from 'node:timers'
 import { wallClockDate, wallClockMs } from '../shared/clock.js'
 import { FORMAT_VERSION } from '../shared/key.js'
+import { writeAtomicSync } from './atomic-write.js'
 import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
 import { acquireLock, isAbandoned } from './lock.js'
-import { ENTRIES_DIR, entryPath, lockPath, slotDir } from './paths.js'
+import { ENTRIES_DIR, entryPath, lockPath, SLOT_DIGEST_LENGTH, slotDir, slotFolder } from './paths.js'
 import { injectFault, lstatSafe, readNoFollow, safeReaddir } from './safe-fs.js'
-
-const require = createRequire(import.meta.url)
-// Loaded on the first write: a worker that only reads entries skips ~10 ms of imports per process.
-const writeFileAtomic = (): typeof WriteFileAtomic => require('write-file-atomic') as typeof WriteFileAtomic
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
@@ -38,6 +33,11 @@ export interface StoredEntry {
 
 /** The only code that touches the cache directory. A read-only store never changes anything in it. */
 export class FixtureStore {
+  /** Folders this store made sure of: each is checked once, not before every lock and write. */
+  private ensured = new Set<string>()
+  /** Slot folders of the whole cache, for the Node-version reason; listed once (a run adds none of another version). */
+  private slotFolders?: string[]
+
   constructor(readonly dir: string, private options: { readonly?: boolean } = {}) {}
 
   /** The entry with this id, or null on a miss; a damaged entry is removed and counts as a miss. */
@@ -106,7 +106,12 @@ export class FixtureStore {
 
   /** Headers of this fixture's entries built on other Node versions. */
   otherRuntimes(slot: Slot): EntryHeader[] {
-    return this.list().map(entry => entry.header)
+    const root = join(this.dir, ENTRIES_DIR)
+    this.slotFolders ??= safeReaddir(root)
+    // Folder names start with the fixture's readable name: only those can be the same fixture.
+    const prefix = `${slotFolder(slot).slice(0, -SLOT_DIGEST_LENGTH)}`
+    return this.slotFolders.filter(folder => folder.startsWith(prefix)).flatMap(folder => this.entriesOf(join(root, folder)))
+      .map(entry => entry.header)
       .filter(header => header.name === slot.name && header.file === slot.file && header.node !== slot.node)
   }
 
@@ -116,9 +121,11 @@ export class FixtureStore {
    */
   async write(slot: Slot, fields: HeaderFields, payload: Uint8Array): Promise<void> {
     injectFault('write')
-    this.ensureFolder(slotDir(this.dir, slot))
+    const folder = slotDir(this.dir, slot)
     const path = entryPath(this.dir, slot, fields.id)
-    await writeFileAtomic()(path, encodeEntry(fields, payload), { mode: 0o600, fsync: false })
+    await this.inFolder(folder, () => writeAtomicSync(path, encodeEntry(fields, payload)))
+    // Headers are read only when there is something to prune.
+    if (safeReaddir(folder).filter(name => name.endsWith('.entry')).length <= KEEP_PER_SLOT) return
     const older = this.entries(slot).filter(entry => entry.header.id !== fields.id)
     for (const old of older.slice(KEEP_PER_SLOT - 1)) rmSync(old.path, { force: true })
   }
@@ -131,32 +138,28 @@ export class FixtureStore {
   async lock(slot: Slot, key: string): Promise<() => void>
   async lock(slot: Slot, key: string, published: () => boolean): Promise<(() => void) | null>
   async lock(slot: Slot, key: string, published?: () => boolean): Promise<(() => void) | null> {
-    this.ensureFolder(join(this.dir, 'locks'))
     const path = lockPath(this.dir, slot, key)
-    if (!published) return acquireLock(path)
+    if (!published) return this.inFolder(join(this.dir, 'locks'), () => acquireLock(path))
     const folder = slotDir(this.dir, slot)
-    this.ensureFolder(folder)
     let wake: (() => void) | undefined
     let watcher: FSWatcher | undefined
     try {
-      watcher = watch(folder, () => wake?.())
-      watcher.on('error', () => {})
-    }
-    catch {
-      // No watch here (some network file systems): polling alone finds the entry.
-    }
-    try {
-      return await acquireLock(path, {
+      return await this.inFolder(join(this.dir, 'locks'), () => acquireLock(path, {
         done: published,
         // node:timers, not the globals: a test may have faked them.
         pause: ms => new Promise((resolve) => {
+          // Watched only once there is something to wait for: most locks are free.
+          if (!watcher) {
+            this.ensureFolder(folder)
+            watcher = watchFolder(folder, () => wake?.())
+          }
           const timer = setTimeout(() => resolve(), ms)
           wake = () => {
             clearTimeout(timer)
             resolve()
           }
         }),
-      })
+      }))
     }
     finally {
       watcher?.close()
@@ -200,13 +203,13 @@ export class FixtureStore {
     injectFault('write')
     this.ensureFolder(this.dir)
     const body = JSON.stringify(value)
-    await writeFileAtomic()(join(this.dir, name), `${checksum(Buffer.from(body))}\n${body}`, { mode: 0o600, fsync: false })
+    writeAtomicSync(join(this.dir, name), `${checksum(Buffer.from(body))}\n${body}`)
   }
 
   /** The last run's report, for people and tools: plain JSON, replaced atomically. */
   writeReport(report: unknown): void {
     this.ensureFolder(this.dir)
-    writeFileAtomic().sync(join(this.dir, 'last-run.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 })
+    writeAtomicSync(join(this.dir, 'last-run.json'), `${JSON.stringify(report, null, 2)}\n`)
   }
 
   /**
@@ -265,6 +268,7 @@ export class FixtureStore {
    * cache dir should be is the user's, and is reported, not removed.
    */
   private ensureFolder(folder: string): void {
+    if (this.ensured.has(folder)) return
     if (!existsSync(join(this.dir, 'CACHEDIR.TAG'))) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 })
       writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
@@ -274,6 +278,36 @@ export class FixtureStore {
       if (stats && !stats.isDirectory()) rmSync(at, { force: true })
     }
     mkdirSync(folder, { recursive: true, mode: 0o700 })
+    this.ensured.add(folder)
+  }
+
+  /**
+   * Runs a step that creates something in a folder, making sure of the folder first. When the
+   * folder vanished since it was made sure of (`clear` during a run), it is made again, once.
+   */
+  private async inFolder<T>(folder: string, step: () => T | Promise<T>): Promise<T> {
+    this.ensureFolder(folder)
+    try {
+      return await step()
+    }
+    catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      this.ensured.clear()
+      this.ensureFolder(folder)
+      return step()
+    }
+  }
+}
+
+/** A watch on a folder; none where the file system has no watching (polling alone then finds changes). */
+function watchFolder(folder: string, onChange: () => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(folder, onChange)
+    watcher.on('error', () => {})
+    return watcher
+  }
+  catch {
+    return undefined
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { lstatSync, lutimesSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
@@ -26,7 +26,9 @@ export interface WaitUntil {
 }
 
 /**
- * A lock folder created with `mkdir` (atomic on every file system) that names its owner.
+ * A lock is a symbolic link whose target is its owner (`{"host":…,"pid":…}`): creating a link is
+ * one atomic step on every file system (NFS included) that fails when it exists, so a lock is never
+ * ownerless, and it costs one inode, the dearest thing a cold run of many small fixtures creates.
  * On this machine a holder counts as alive while its process exists, so a factory that blocks
  * the event loop for minutes keeps its lock, and a SIGKILLed one loses it at the next poll.
  * Waiting polls with growing pauses: no busy loop. With `until`, a waiter returns null as soon as
@@ -47,23 +49,15 @@ export async function acquireLock(path: string, until?: WaitUntil): Promise<(() 
   }
 }
 
-/** Prepares the lock with its owner file aside, then renames it into place: a lock is never ownerless. */
 function tryCreate(path: string): boolean {
-  const draft = `${path}.draft-${process.pid}-${Math.random().toString(36).slice(2)}`
-  mkdirSync(draft, { mode: 0o700 })
+  const owner: Owner = { host: hostname(), pid: process.pid, started: processStart(process.pid) }
   try {
-    const owner: Owner = { host: hostname(), pid: process.pid, started: processStart(process.pid) }
-    writeFileSync(join(draft, 'owner.json'), JSON.stringify(owner), { mode: 0o600 })
-    renameSync(draft, path)
+    symlinkSync(JSON.stringify(owner), path)
     return true
   }
   catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
-  }
-  finally {
-    rmSync(draft, { recursive: true, force: true })
   }
 }
 
@@ -72,34 +66,38 @@ function holdLock(path: string): () => void {
   const refresh = setInterval(() => {
     try {
       const now = wallClockDate()
-      utimesSync(path, now, now)
+      lutimesSync(path, now, now)
     }
     catch {}
   }, REFRESH_MS)
   refresh.unref()
   return () => {
     clearInterval(refresh)
-    rmSync(path, { recursive: true, force: true })
+    try {
+      unlinkSync(path)
+    }
+    catch {}
   }
 }
 
 export function isAbandoned(path: string): boolean {
   let age: number
+  let isLink: boolean
   try {
-    age = wallClockMs() - statSync(path).mtimeMs
+    const stats = lstatSync(path)
+    age = wallClockMs() - stats.mtimeMs
+    isLink = stats.isSymbolicLink()
   }
   catch {
     return false
   }
-  // A draft left by a killed process is named after its pid.
-  const draftOwner = /\.draft-(\d+)-\w+$/.exec(path)?.[1]
-  if (draftOwner) return !isRunning(Number(draftOwner))
   let owner: Owner
   try {
-    owner = JSON.parse(readFileSync(join(path, 'owner.json'), 'utf8')) as Owner
+    // A folder with an owner file is a lock of an earlier version.
+    owner = JSON.parse(isLink ? readlinkSync(path) : readFileSync(join(path, 'owner.json'), 'utf8')) as Owner
   }
   catch {
-    // Unreadable owner: only a damaged lock, since locks appear with their owner file.
+    // Unreadable owner: only a damaged lock, since locks appear with their owner.
     return age > REMOTE_STALE_MS
   }
   if (owner.host !== hostname()) return age > REMOTE_STALE_MS

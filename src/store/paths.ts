@@ -18,8 +18,10 @@ export const ENTRIES_DIR = `entries-v${FORMAT_VERSION}`
  */
 export function slotFolder(slot: Slot): string {
   const readable = slot.name.normalize('NFKC').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 40)
-  return `${readable}-${digest(slot.name, slot.file, slot.node).slice(0, 16)}`
+  return `${readable}-${digest(slot.name, slot.file, slot.node).slice(0, SLOT_DIGEST_LENGTH)}`
 }
+
+export const SLOT_DIGEST_LENGTH = 16
 
 export function slotDir(cacheDir: string, slot: Slot): string {
   return join(cacheDir, ENTRIES_DIR, slotFolder(slot))

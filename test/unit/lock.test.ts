@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -50,7 +50,7 @@ it('takes over the lock of a SIGKILLed holder within a second', async () => {
   const release = await acquireLock(path)
   expect(Date.now() - started).toBeLessThan(1000)
   release()
-  expect(existsSync(path)).toBe(false)
+  expect(() => lstatSync(path)).toThrow(/ENOENT/)
 })
 
 it('hands the lock to one waiter at a time', async () => {
@@ -69,10 +69,16 @@ it('hands the lock to one waiter at a time', async () => {
 
 function lockOwnedBy(owner: object): string {
   const path = join(dir, `lock-${Math.random()}`)
-  mkdirSync(path)
-  writeFileSync(join(path, 'owner.json'), JSON.stringify({ host: hostname(), ...owner }))
+  symlinkSync(JSON.stringify({ host: hostname(), ...owner }), path)
   return path
 }
+
+it('reads the lock folders of earlier versions', () => {
+  const path = join(dir, 'old-lock')
+  mkdirSync(path)
+  writeFileSync(join(path, 'owner.json'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 12345 }))
+  expect(isAbandoned(path)).toBe(true)
+})
 
 it.runIf(existsSync('/proc/self/stat'))('tells a dead owner from a live one, a zombie, and a reused pid', async () => {
   const stat = readFileSync('/proc/self/stat', 'utf8')

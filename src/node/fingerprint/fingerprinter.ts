@@ -1,14 +1,14 @@
 import type { KeyInput } from '../../shared/key.js'
-import type { FingerprintQuery } from '../../shared/protocol.js'
+import type { CodeInputs, ModuleCodeInputs } from '../../shared/protocol.js'
 import type { ImportRef } from './module-facts.js'
 import type { CodeSummary, ModuleSummary } from './module-summary.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { digest } from '../../shared/digest.js'
-import { CONTEXT_BUILTINS } from '../../shared/protocol.js'
+import { CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
 import { parseModule } from './module-facts.js'
-import { siteId, summarizeModule } from './module-summary.js'
+import { summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
 import { toJavaScript } from './strip-types.js'
 
@@ -52,17 +52,6 @@ interface Walk extends ProjectView {
   fixtures: Map<string, Map<string, string>>
 }
 
-/** What a factory's code depends on, and the modules it reaches. */
-export interface CodeFingerprint {
-  inputs: KeyInput[]
-  modules: string[]
-  /**
-   * The code of each fixture the factory receives, by name. It counts only where the fixture's
-   * value cannot be digested (a connection, a page): otherwise the value stands for it.
-   */
-  fixtures: Record<string, KeyInput[]>
-}
-
 const asInputs = (inputs: Map<string, string>): KeyInput[] => [...inputs].map(([name, value]) => ({ name, digest: value }))
 
 /**
@@ -89,7 +78,26 @@ export class Fingerprinter {
     return changed
   }
 
-  async inputsFor(query: FingerprintQuery, project: ProjectView): Promise<CodeFingerprint> {
+  /** What each `cached()` call of a module depends on, by `siteId`: one answer for all of them. */
+  async inputsForModule(moduleFile: string, project: ProjectView): Promise<ModuleCodeInputs> {
+    const file = resolve(this.root, moduleFile)
+    project.onFile?.(file)
+    const { summary } = await this.summaryOf(file)
+    const answer: ModuleCodeInputs = {}
+    for (const [id, site] of Object.entries(summary?.sites ?? {})) {
+      try {
+        answer[id] = await this.inputsForSite(file, summary!, site, project)
+      }
+      catch (error) {
+        // One call's trouble is that fixture's error, not every fixture's of the module.
+        answer[id] = { error: error instanceof Error ? error.message : String(error) }
+      }
+    }
+    return answer
+  }
+
+  /** What one `cached()` call depends on. */
+  async inputsFor(query: { file: string, name: string, occurrence: number }, project: ProjectView): Promise<CodeInputs> {
     const file = resolve(this.root, query.file)
     project.onFile?.(file)
     const { summary } = await this.summaryOf(file)
@@ -97,7 +105,11 @@ export class Fingerprinter {
     if (!summary || !site) {
       throw new Error(`[vitest-fixture-cache] cannot find cached() "${query.name}" in ${query.file}; was the file changed during the run?`)
     }
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([query.file]), fixtures: new Map() }
+    return this.inputsForSite(file, summary, site, project)
+  }
+
+  private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map() }
     walk.inputs.set('factory', site.factory.digest)
     await this.follow(walk, file, summary, site.factory)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)

@@ -2,6 +2,7 @@ import type { AnyNode, Program } from 'acorn'
 import type { ImportRef } from './module-facts.js'
 import type { References } from './references.js'
 import { digest } from '../../shared/digest.js'
+import { siteId } from '../../shared/protocol.js'
 import { analyzeCallSites, FACTORY_ARGUMENT } from './call-sites.js'
 import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
@@ -36,10 +37,6 @@ export interface ModuleSummary {
   sites: Record<string, { factory: CodeSummary, deps: string[] }>
   /** The code written for each fixture name in this module. */
   fixtures: Record<string, CodeSummary>
-}
-
-export function siteId(name: string, occurrence: number): string {
-  return `${name}#${occurrence}`
 }
 
 export function summarizeModule(program: Program, file: string): ModuleSummary {
