@@ -269,15 +269,16 @@ export class FixtureStore {
    */
   private ensureFolder(folder: string): void {
     if (this.ensured.has(folder)) return
-    if (!existsSync(join(this.dir, 'CACHEDIR.TAG'))) {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 })
-      writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
+    if (folder === this.dir || !folder.startsWith(this.dir)) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 })
+      if (!existsSync(join(this.dir, 'CACHEDIR.TAG'))) writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
     }
-    for (let at = folder; at !== this.dir && at.startsWith(this.dir); at = dirname(at)) {
-      const stats = lstatSafe(at)
-      if (stats && !stats.isDirectory()) rmSync(at, { force: true })
+    else {
+      this.ensureFolder(dirname(folder))
+      const stats = lstatSafe(folder)
+      if (stats && !stats.isDirectory()) rmSync(folder, { force: true })
+      if (!stats?.isDirectory()) mkdirSync(folder, { mode: 0o700 })
     }
-    mkdirSync(folder, { recursive: true, mode: 0o700 })
     this.ensured.add(folder)
   }
 

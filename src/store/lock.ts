@@ -118,8 +118,13 @@ function isRunning(pid: number, started?: string): boolean {
   return stat.state !== 'Z' && (started === undefined || stat.started === started)
 }
 
+// This process's own start time, read once: it is part of every lock it takes.
+let ownStart: { started?: string } | undefined
+
 function processStart(pid: number): string | undefined {
-  return procStat(pid)?.started
+  if (pid !== process.pid) return procStat(pid)?.started
+  ownStart ??= { started: procStat(pid)?.started }
+  return ownStart.started
 }
 
 /** State and start time from /proc (Linux); undefined where there is no /proc. */
