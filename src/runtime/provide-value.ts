@@ -26,6 +26,8 @@ const stores = new Map<string, FixtureStore>()
 const obtainedInFlight = new Map<string, Promise<Obtained>>()
 // The code each factory of a module depends on, as the main process digested it: asked once per module and run.
 const codeInputsOf = new Map<string, Promise<ModuleCodeInputs>>()
+const modulesAnswered = new Set<string>()
+const moduleKey = (site: CallSite, config: WorkerConfig): string => `${config.runId}\0${site.file}`
 // Slots whose entry this worker has read ahead: later uses find the value obtained in this worker.
 const slotsReadAhead = new Set<string>()
 
@@ -52,7 +54,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   slotsReadAhead.add(slotKey)
   const asked = fingerprint(definition, site, config, context)
   asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
-  const early = readsAhead ? await readAhead(storeFor(config), slot) : null
+  const early = readsAhead ? await readAhead(storeFor(config), slot, !modulesAnswered.has(moduleKey(site, config))) : null
   const { inputs, notes, unstorable } = await asked
   const key = composeKey(inputs)
   const flightKey = `${name}\0${file}\0${key}`
@@ -125,9 +127,12 @@ async function reportFailure<T>(config: WorkerConfig, name: string, file: string
 }
 
 async function fingerprint(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
-  const moduleKey = `${config.runId}\0${site.file}`
-  let moduleInputs = codeInputsOf.get(moduleKey)
-  if (!moduleInputs) codeInputsOf.set(moduleKey, moduleInputs = site.fingerprint(config.runId).then(module => module.default))
+  const asking = moduleKey(site, config)
+  let moduleInputs = codeInputsOf.get(asking)
+  if (!moduleInputs) {
+    codeInputsOf.set(asking, moduleInputs = site.fingerprint(config.runId).then(module => module.default))
+    moduleInputs.then(() => modulesAnswered.add(asking), () => {})
+  }
   const code = (await moduleInputs)[siteId(site.name ?? '', site.occurrence)]
   if (!code || 'error' in code) throw new CachedFixtureError(code?.error ?? `${definition.label}: the plugin found no cached() call here; was the file changed during the run?`)
   const around = contextInputs(context, site.deps, code.modules, config.root)
@@ -179,10 +184,10 @@ interface EarlyEntry {
 // Bigger entries are not read ahead: a miss would read them for nothing, and their load dwarfs the wait.
 const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024
 
-async function readAhead(store: FixtureStore, slot: Slot): Promise<EarlyEntry | null> {
+async function readAhead(store: FixtureStore, slot: Slot, requestPending: boolean): Promise<EarlyEntry | null> {
   // First let the fingerprint request leave, so the main process works on it meanwhile.
   // (node:timers, not the global: a test may have faked the global timers.)
-  await nextTurn()
+  if (requestPending) await nextTurn()
   try {
     const started = monotonicMs()
     const entry = store.readLatest(slot, READ_AHEAD_MAX_BYTES)

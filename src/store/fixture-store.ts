@@ -22,6 +22,8 @@ const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
  */
 export const KEEP_PER_SLOT = 4
 
+const TOUCH_GRANULARITY_MS = 60 * 60 * 1000
+
 export interface StoredEntry {
   path: string
   header: EntryHeader
@@ -37,6 +39,8 @@ export class FixtureStore {
   private ensured = new Set<string>()
   /** Slot folders of the whole cache, for the Node-version reason; listed once (a run adds none of another version). */
   private slotFolders?: string[]
+  /** When each entry read was last used, as its mtime said: a recent use is not recorded again. */
+  private usedAtSeen = new Map<string, number>()
 
   constructor(readonly dir: string, private options: { readonly?: boolean } = {}) {}
 
@@ -76,6 +80,7 @@ export class FixtureStore {
         if (stats && (!latest || stats.mtimeMs > latest.usedAt)) latest = { path: join(folder, name), usedAt: stats.mtimeMs, size: stats.size }
       }
       if (!latest || latest.size > maxBytes) return null
+      this.usedAtSeen.set(latest.path, latest.usedAt)
       const bytes = readNoFollow(latest.path)
       return (bytes && decodeEntry(bytes, { node: slot.node })) ?? null
     }
@@ -84,11 +89,17 @@ export class FixtureStore {
     }
   }
 
-  /** Records a use, so pruning removes the least recently used entries first. Best effort. */
+  /**
+   * Records a use, so pruning removes the least recently used entries first. Best effort, and
+   * to the hour: an entry used within the last hour is not written to again on every use.
+   */
   touch(slot: Slot, id: string): void {
+    const path = entryPath(this.dir, slot, id)
     const now = wallClockDate()
+    if (now.getTime() - (this.usedAtSeen.get(path) ?? 0) < TOUCH_GRANULARITY_MS) return
     try {
-      utimesSync(entryPath(this.dir, slot, id), now, now)
+      utimesSync(path, now, now)
+      this.usedAtSeen.set(path, now.getTime())
     }
     catch {}
   }
@@ -258,6 +269,7 @@ export class FixtureStore {
         return []
       }
       const stats = statSync(path)
+      this.usedAtSeen.set(path, stats.mtimeMs)
       return [{ path, header, bytes: stats.size, usedAt: stats.mtime }]
     })
   }
