@@ -1,14 +1,14 @@
-import type { StoredEntry } from '../store/fixture-store.js'
+import type { FixtureStore, StoredEntry } from '../store/fixture-store.js'
 import { existsSync } from 'node:fs'
 import { FORMAT_VERSION } from '../shared/key.js'
-import { FixtureStore } from '../store/fixture-store.js'
+import { openStore } from '../store/open-store.js'
 import { prune as pruneStore, totalBytes } from '../store/prune.js'
 import { formatBytes, parseBytes, parseDuration } from '../shared/units.js'
 import { table, UsageError } from './format.js'
 
 export function openExisting(dir: string): FixtureStore {
   if (!existsSync(dir)) throw new UsageError(`no fixture cache at ${dir}; pass --dir or run your tests first`)
-  return new FixtureStore(dir)
+  return openStore(dir)
 }
 
 function byName(entries: StoredEntry[]): StoredEntry[] {
@@ -87,7 +87,7 @@ export function clear(store: FixtureStore, names: string[]): string {
   const entries = store.list()
   checkNames(entries, names)
   const doomed = names.length ? entries.filter(entry => names.includes(entry.header.name)) : entries
-  for (const entry of doomed) store.remove(entry.path)
+  for (const entry of doomed) store.remove(entry)
   store.removeLeftovers(0)
   return `removed ${doomed.length} ${doomed.length === 1 ? 'entry' : 'entries'} (${formatBytes(totalBytes(doomed))})`
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { PACKAGE_NAME, resolveCacheDir } from '../node/config.js'
+import { PACKAGE_NAME, resolveCacheDir } from '../shared/cache-dir.js'
 
 // Vitest's own order: its config first, then Vite's, each in these extensions.
 const CONFIG_FILES = ['vitest.config', 'vite.config'].flatMap(name =>

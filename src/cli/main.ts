@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { cac } from 'cac'
-import { DEFAULT_DIR } from '../node/config.js'
+import { DEFAULT_DIR } from '../shared/cache-dir.js'
 import { clear, explain, info, list, openExisting, prune } from './commands.js'
 import { configuredCacheDir } from './configured-dir.js'
 import { UsageError } from './format.js'

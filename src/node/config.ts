@@ -1,7 +1,8 @@
 import type { CacheMode, WorkerConfig } from '../shared/protocol.js'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
+import { resolveCacheDir } from '../shared/cache-dir.js'
 import { parseBytes } from '../shared/units.js'
 import { journalFolder } from './journal.js'
 
@@ -54,13 +55,6 @@ export function validatePluginOptions(options: FixtureCacheOptions): { maxBytes?
   }
 }
 
-export const DEFAULT_DIR = 'node_modules/.cache/vitest-fixture-cache'
-/**
- * What user modules import `cached` from, and the plugin's name (the CLI finds the plugin and
- * its options in a loaded config by it).
- */
-export const PACKAGE_NAME = 'vitest-fixture-cache'
-
 const MODES: Record<string, CacheMode> = { on: 'on', off: 'off', readonly: 'readonly', verify: 'verify' }
 
 /** Reads the plugin options and the environment into what workers need. */
@@ -75,10 +69,6 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
     runId,
     journal: journalFolder(runId),
   }
-}
-
-export function resolveCacheDir(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv): string {
-  return resolve(root, env.FIXTURE_CACHE_DIR || options.dir || DEFAULT_DIR)
 }
 
 export function parseMode(value: string | undefined): CacheMode {

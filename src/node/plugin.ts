@@ -5,9 +5,10 @@ import type { FixtureCacheOptions } from './config.js'
 import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
+import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
-import { FixtureStore } from '../store/fixture-store.js'
-import { DEFAULT_COLD_TIMEOUT_MS, PACKAGE_NAME, resolveWorkerConfig, validatePluginOptions } from './config.js'
+import { openStore } from '../store/open-store.js'
+import { DEFAULT_COLD_TIMEOUT_MS, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
 import { FixtureCacheReporter } from './reporter.js'
 import { removeLeftovers } from './sweep.js'
@@ -45,7 +46,7 @@ function buildsEverything(config: WorkerConfig): boolean {
   if (config.mode === 'off') return false
   if (config.refresh === true || config.refresh.length || config.mode === 'verify') return true
   try {
-    return !new FixtureStore(config.dir, { readonly: true }).hasEntries()
+    return !openStore(config.dir, { readonly: true }).hasEntries()
   }
   catch {
     return true

@@ -2,7 +2,7 @@ import type { Reporter, Vitest } from 'vitest/node'
 import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { FixtureStore } from '../store/fixture-store.js'
+import { openStore } from '../store/open-store.js'
 import { prune } from '../store/prune.js'
 import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
@@ -62,7 +62,7 @@ export class FixtureCacheReporter implements Reporter {
     this.writeReport(config, report)
     if (this.options.maxBytes !== undefined && config.mode !== 'readonly' && config.mode !== 'off') {
       try {
-        prune(new FixtureStore(config.dir), { maxBytes: this.options.maxBytes })
+        prune(openStore(config.dir), { maxBytes: this.options.maxBytes })
       }
       catch {}
     }
@@ -73,7 +73,7 @@ export class FixtureCacheReporter implements Reporter {
     if (config.refresh === true || !config.refresh.length) return
     let stored: string[] = []
     try {
-      stored = new FixtureStore(config.dir, { readonly: true }).list().map(entry => entry.header.name)
+      stored = openStore(config.dir, { readonly: true }).list().map(entry => entry.header.name)
     }
     catch {}
     const known = new Set([...events.map(event => event.name), ...stored])
@@ -87,7 +87,7 @@ export class FixtureCacheReporter implements Reporter {
     if (this.options.report === false || config.mode === 'readonly' || config.mode === 'off') return
     try {
       if (this.options.report) writeFileSync(resolve(config.root, this.options.report), `${JSON.stringify(report, null, 2)}\n`)
-      else new FixtureStore(config.dir).writeReport(report)
+      else openStore(config.dir).writeReport(report)
     }
     catch {}
   }

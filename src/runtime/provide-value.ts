@@ -10,7 +10,8 @@ import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { digest } from '../shared/digest.js'
 import { composeKey, explainChange, FORMAT_VERSION, listChanges } from '../shared/key.js'
 import { siteId } from '../shared/protocol.js'
-import { FixtureStore } from '../store/fixture-store.js'
+import type { FixtureStore } from '../store/fixture-store.js'
+import { openStore } from '../store/open-store.js'
 import { decodeValue, encodeValue, fromPayload, payloadOf, sameEncoding } from './codec.js'
 import { contextInputs, rememberValueDigest } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
@@ -21,7 +22,6 @@ import { changedRecordedInputs, recordedInputs } from './recorded-inputs.js'
 import { relocatable, relocated } from './relocate.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
-const stores = new Map<string, FixtureStore>()
 // Values per slot and key in this worker: a value is built or read at most once per run.
 const obtainedInFlight = new Map<string, Promise<Obtained>>()
 // The code each factory of a module depends on, as the main process digested it: asked once per module and run.
@@ -272,7 +272,7 @@ function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: Ear
     const started = monotonicMs()
     const candidates = early?.header.key === job.key
       ? [early.header]
-      : store.entries(job.slot, path => recordWarning(job.config, `entry ${path} is damaged; rebuilding`)).map(entry => entry.header)
+      : store.entries(job.slot, where => recordWarning(job.config, `entry ${where} is damaged; rebuilding`)).map(entry => entry.header)
     for (const header of candidates) {
       if (header.key !== job.key || (thisRunOnly && header.runId !== job.config.runId)) continue
       const changed = changedRecordedInputs(header.recorded, job.scope)
@@ -381,9 +381,7 @@ async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtai
 }
 
 function storeFor(config: WorkerConfig): FixtureStore {
-  let store = stores.get(config.dir)
-  if (!store) stores.set(config.dir, store = new FixtureStore(config.dir, { readonly: config.mode === 'readonly' }))
-  return store
+  return openStore(config.dir, { readonly: config.mode === 'readonly' })
 }
 
 function describeError(error: unknown): string {

@@ -1,19 +1,10 @@
+import type { LocalDriver } from './driver.js'
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
-import type { FSWatcher } from 'node:fs'
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { clearTimeout, setTimeout } from 'node:timers'
-import { wallClockDate, wallClockMs } from '../shared/clock.js'
+import { wallClockMs } from '../shared/clock.js'
 import { FORMAT_VERSION } from '../shared/key.js'
-import { writeAtomicSync } from './atomic-write.js'
 import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_HEADER_BYTES } from './entry-format.js'
-import { acquireLock, isAbandoned } from './lock.js'
-import { ENTRIES_DIR, entryPath, lockPath, SLOT_DIGEST_LENGTH, slotDir, slotFolder } from './paths.js'
-import { injectFault, lstatSafe, readNoFollow, safeReaddir } from './safe-fs.js'
-
-const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
-  + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
+import { ENTRIES_DIR, entryKey, lockKey, SLOT_DIGEST_LENGTH, slotFolder, slotKey } from './paths.js'
 
 /**
  * Entries kept per fixture (and Node version): the current state, the state it returns to (another
@@ -22,45 +13,45 @@ const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
  */
 export const KEEP_PER_SLOT = 4
 
+// An entry used within this long is not written to again on every use (pruning is by last use).
 const TOUCH_GRANULARITY_MS = 60 * 60 * 1000
 
 export interface StoredEntry {
-  path: string
+  /** The driver's key of the entry. */
+  key: string
   header: EntryHeader
-  /** Bytes on disk, header included. */
+  /** Bytes stored, header included. */
   bytes: number
   /** When a run last read or wrote it. */
   usedAt: Date
 }
 
-/** The only code that touches the cache directory. A read-only store never changes anything in it. */
+/**
+ * The local tier: fixtures' entries over a driver (the cache dir, or memory). Knows the layout
+ * (a folder per fixture slot, a few entries in each) and checks every entry before it is used.
+ */
 export class FixtureStore {
-  /** Folders this store made sure of: each is checked once, not before every lock and write. */
-  private ensured = new Set<string>()
   /** Slot folders of the whole cache, for the Node-version reason; listed once (a run adds none of another version). */
   private slotFolders?: string[]
-  /** When each entry read was last used, as its mtime said: a recent use is not recorded again. */
+  /** When each entry read was last used, as the driver said: a recent use is not recorded again. */
   private usedAtSeen = new Map<string, number>()
 
-  constructor(readonly dir: string, private options: { readonly?: boolean } = {}) {}
+  constructor(readonly driver: LocalDriver, private options: { readonly?: boolean } = {}) {}
+
+  /** Where the entries are, for messages. */
+  get dir(): string {
+    return this.driver.location
+  }
 
   /** The entry with this id, or null on a miss; a damaged entry is removed and counts as a miss. */
   read(slot: Slot, id: string): Entry | null {
-    const path = entryPath(this.dir, slot, id)
-    let bytes: Buffer | null
-    try {
-      bytes = readNoFollow(path)
-    }
-    catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      // Nothing there, or a file where a folder should be: a miss; the write reports the problem.
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null
-      throw error
-    }
-    const entry = bytes && decodeEntry(bytes, { id, node: slot.node })
+    const key = entryKey(slot, id)
+    const bytes = this.driver.get(key)
+    if (!bytes) return null
+    const entry = decodeEntry(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { id, node: slot.node })
     if (!entry) {
-      if (!this.options.readonly) rmSync(path, { force: true })
-      throw new CacheDamageError(`entry ${path} is damaged; rebuilding`)
+      if (!this.options.readonly) this.driver.remove(key)
+      throw new CacheDamageError(`entry ${this.describe(key)} is damaged; rebuilding`)
     }
     return entry
   }
@@ -72,34 +63,30 @@ export class FixtureStore {
    */
   readLatest(slot: Slot, maxBytes: number): Entry | null {
     try {
-      const folder = slotDir(this.dir, slot)
-      if (!lstatSafe(folder)?.isDirectory()) return null
-      let latest: { path: string, usedAt: number, size: number } | undefined
-      for (const name of safeReaddir(folder)) {
-        const stats = name.endsWith('.entry') ? lstatSafe(join(folder, name)) : null
-        if (stats && (!latest || stats.mtimeMs > latest.usedAt)) latest = { path: join(folder, name), usedAt: stats.mtimeMs, size: stats.size }
+      let latest: { key: string, usedAt: number, size: number } | undefined
+      for (const name of this.driver.list(slotKey(slot))) {
+        const key = `${slotKey(slot)}/${name}`
+        const meta = name.endsWith('.entry') ? this.driver.meta(key) : null
+        if (meta && (!latest || meta.usedAt > latest.usedAt)) latest = { key, ...meta }
       }
       if (!latest || latest.size > maxBytes) return null
-      this.usedAtSeen.set(latest.path, latest.usedAt)
-      const bytes = readNoFollow(latest.path)
-      return (bytes && decodeEntry(bytes, { node: slot.node })) ?? null
+      this.usedAtSeen.set(latest.key, latest.usedAt)
+      const bytes = this.driver.get(latest.key)
+      return (bytes && decodeEntry(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { node: slot.node })) ?? null
     }
     catch {
       return null
     }
   }
 
-  /**
-   * Records a use, so pruning removes the least recently used entries first. Best effort, and
-   * to the hour: an entry used within the last hour is not written to again on every use.
-   */
+  /** Records a use, so pruning removes the least recently used entries first; to the hour. Best effort. */
   touch(slot: Slot, id: string): void {
-    const path = entryPath(this.dir, slot, id)
-    const now = wallClockDate()
-    if (now.getTime() - (this.usedAtSeen.get(path) ?? 0) < TOUCH_GRANULARITY_MS) return
+    const key = entryKey(slot, id)
+    const now = wallClockMs()
+    if (now - (this.usedAtSeen.get(key) ?? 0) < TOUCH_GRANULARITY_MS) return
     try {
-      utimesSync(path, now, now)
-      this.usedAtSeen.set(path, now.getTime())
+      this.driver.touch(key)
+      this.usedAtSeen.set(key, now)
     }
     catch {}
   }
@@ -108,20 +95,19 @@ export class FixtureStore {
    * The headers of a slot's entries, most recently used first. An entry whose header cannot be
    * read is damaged: it is removed (unless read-only) and passed to `onDamage`.
    */
-  entries(slot: Slot, onDamage?: (path: string) => void): StoredEntry[] {
-    return this.entriesOf(slotDir(this.dir, slot), (path) => {
-      if (!this.options.readonly) rmSync(path, { force: true })
-      onDamage?.(path)
+  entries(slot: Slot, onDamage?: (where: string) => void): StoredEntry[] {
+    return this.entriesIn(slotKey(slot), (key) => {
+      if (!this.options.readonly) this.driver.remove(key)
+      onDamage?.(this.describe(key))
     }).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
   }
 
   /** Headers of this fixture's entries built on other Node versions. */
   otherRuntimes(slot: Slot): EntryHeader[] {
-    const root = join(this.dir, ENTRIES_DIR)
-    this.slotFolders ??= safeReaddir(root)
+    this.slotFolders ??= this.driver.list(ENTRIES_DIR)
     // Folder names start with the fixture's readable name: only those can be the same fixture.
-    const prefix = `${slotFolder(slot).slice(0, -SLOT_DIGEST_LENGTH)}`
-    return this.slotFolders.filter(folder => folder.startsWith(prefix)).flatMap(folder => this.entriesOf(join(root, folder)))
+    const prefix = slotFolder(slot).slice(0, -SLOT_DIGEST_LENGTH)
+    return this.slotFolders.filter(folder => folder.startsWith(prefix)).flatMap(folder => this.entriesIn(`${ENTRIES_DIR}/${folder}`))
       .map(entry => entry.header)
       .filter(header => header.name === slot.name && header.file === slot.file && header.node !== slot.node)
   }
@@ -130,67 +116,42 @@ export class FixtureStore {
    * Publishes an entry atomically. A slot keeps its `KEEP_PER_SLOT` most recently used entries, so
    * going back (a branch, an env value, an undone edit) finds the earlier one.
    */
-  async write(slot: Slot, fields: HeaderFields, payload: Uint8Array): Promise<void> {
-    injectFault('write')
-    const folder = slotDir(this.dir, slot)
-    const path = entryPath(this.dir, slot, fields.id)
-    await this.inFolder(folder, () => writeAtomicSync(path, encodeEntry(fields, payload)))
+  write(slot: Slot, fields: HeaderFields, payload: Uint8Array): void {
+    this.writeEntry(slot, fields.id, encodeEntry(fields, payload))
+  }
+
+  /** Publishes an entry's bytes as they are (checked first: bytes from another tier). */
+  writeEntry(slot: Slot, id: string, bytes: Uint8Array): void {
+    this.driver.put(entryKey(slot, id), bytes)
     // Headers are read only when there is something to prune.
-    if (safeReaddir(folder).filter(name => name.endsWith('.entry')).length <= KEEP_PER_SLOT) return
-    const older = this.entries(slot).filter(entry => entry.header.id !== fields.id)
-    for (const old of older.slice(KEEP_PER_SLOT - 1)) rmSync(old.path, { force: true })
+    if (this.driver.list(slotKey(slot)).filter(name => name.endsWith('.entry')).length <= KEEP_PER_SLOT) return
+    const older = this.entries(slot).filter(entry => entry.header.id !== id)
+    for (const old of older.slice(KEEP_PER_SLOT - 1)) this.driver.remove(old.key)
   }
 
   /**
-   * Waits, without spinning, until no other process builds this key; returns the release. With
-   * `published`, a waiter is woken by every change in the slot's folder (an entry renamed into
-   * place) and returns null, without the lock, once `published()` says the entry is there.
+   * Waits, without spinning, until no other worker or process builds this key; returns the
+   * release. With `published`, a waiter is woken by every change in the slot's folder (an entry
+   * renamed into place) and returns null, without the lock, once `published()` says it is there.
    */
   async lock(slot: Slot, key: string): Promise<() => void>
   async lock(slot: Slot, key: string, published: () => boolean): Promise<(() => void) | null>
   async lock(slot: Slot, key: string, published?: () => boolean): Promise<(() => void) | null> {
-    const path = lockPath(this.dir, slot, key)
-    if (!published) return this.inFolder(join(this.dir, 'locks'), () => acquireLock(path))
-    const folder = slotDir(this.dir, slot)
-    let wake: (() => void) | undefined
-    let watcher: FSWatcher | undefined
-    try {
-      return await this.inFolder(join(this.dir, 'locks'), () => acquireLock(path, {
-        done: published,
-        // node:timers, not the globals: a test may have faked them.
-        pause: ms => new Promise((resolve) => {
-          // Watched only once there is something to wait for: most locks are free.
-          if (!watcher) {
-            this.ensureFolder(folder)
-            watcher = watchFolder(folder, () => wake?.())
-          }
-          const timer = setTimeout(() => resolve(), ms)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        }),
-      }))
-    }
-    finally {
-      watcher?.close()
-    }
+    return this.driver.lock(lockKey(slot, key), published && { done: published, folder: slotKey(slot) })
   }
 
   /** Whether any entry is stored, without reading one. */
   hasEntries(): boolean {
-    const root = join(this.dir, ENTRIES_DIR)
-    return safeReaddir(root).some(folder => safeReaddir(join(root, folder)).some(name => name.endsWith('.entry')))
+    return this.driver.list(ENTRIES_DIR).some(folder => this.driver.list(`${ENTRIES_DIR}/${folder}`).some(name => name.endsWith('.entry')))
   }
 
   /** Every readable entry header in the cache. */
   list(): StoredEntry[] {
-    const root = join(this.dir, ENTRIES_DIR)
-    return safeReaddir(root).flatMap(folder => this.entriesOf(join(root, folder)))
+    return this.driver.list(ENTRIES_DIR).flatMap(folder => this.entriesIn(`${ENTRIES_DIR}/${folder}`))
   }
 
-  remove(path: string): void {
-    rmSync(path, { force: true })
+  remove(entry: StoredEntry): void {
+    this.driver.remove(entry.key)
   }
 
   /**
@@ -199,7 +160,7 @@ export class FixtureStore {
    */
   readDocument<T>(name: string): T | null {
     try {
-      const text = readNoFollow(join(this.dir, name))?.toString('utf8') ?? ''
+      const text = Buffer.from(this.driver.get(name) ?? []).toString('utf8')
       const newline = text.indexOf('\n')
       const body = text.slice(newline + 1)
       return newline > 0 && checksumMatches(Buffer.from(body), text.slice(0, newline)) ? JSON.parse(body) as T : null
@@ -210,137 +171,58 @@ export class FixtureStore {
   }
 
   /** Replaces a JSON document atomically: concurrent writers cannot leave half a file. */
-  async writeDocument(name: string, value: unknown): Promise<void> {
-    injectFault('write')
-    this.ensureFolder(this.dir)
+  writeDocument(name: string, value: unknown): void {
     const body = JSON.stringify(value)
-    writeAtomicSync(join(this.dir, name), `${checksum(Buffer.from(body))}\n${body}`)
+    this.driver.put(name, Buffer.from(`${checksum(Buffer.from(body))}\n${body}`))
   }
 
   /** The last run's report, for people and tools: plain JSON, replaced atomically. */
   writeReport(report: unknown): void {
-    this.ensureFolder(this.dir)
-    writeAtomicSync(join(this.dir, 'last-run.json'), `${JSON.stringify(report, null, 2)}\n`)
+    this.driver.put('last-run.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`))
   }
 
   /**
-   * Removes what interrupted runs left behind: locks whose holder is gone, temporary entry
-   * files no lock holder is writing, and other temporary files older than `olderThanMs`.
+   * Removes what interrupted runs left behind (abandoned locks, temporary files older than
+   * `olderThanMs`) and the entries of older formats, which are never read again.
    */
   removeLeftovers(olderThanMs: number): string[] {
-    const removed: string[] = []
-    const remove = (path: string) => {
-      rmSync(path, { recursive: true, force: true })
-      removed.push(path)
-    }
-    const locks = join(this.dir, 'locks')
-    for (const name of safeReaddir(locks)) {
-      if (isAbandoned(join(locks, name))) remove(join(locks, name))
-    }
-    // Entries are written by the holder of a lock of their slot: a temporary file in a slot
-    // without a live lock is litter.
-    const entries = join(this.dir, ENTRIES_DIR)
-    const liveLocks = safeReaddir(locks)
-    for (const folder of safeReaddir(entries)) {
-      const building = liveLocks.some(name => name.startsWith(`${folder}-`))
-      for (const name of safeReaddir(join(entries, folder))) {
-        if (!building && /^[0-9a-f]{64}\.entry\./.test(name)) remove(join(entries, folder, name))
-      }
-    }
-    const cutoff = wallClockMs() - olderThanMs
-    for (const name of safeReaddir(this.dir)) {
-      const path = join(this.dir, name)
-      if (/\.json\.[0-9a-f]+$/.test(name) && (lstatSafe(path)?.mtimeMs ?? Infinity) < cutoff) remove(path)
-      // Entries of an older format are never read again; a newer format's belong to a newer version.
+    const removed = this.driver.sweep(olderThanMs)
+    for (const name of this.driver.list('')) {
       const format = /^entries-v(\d+)$/.exec(name)?.[1]
-      if (format && Number(format) < FORMAT_VERSION) remove(path)
+      if (format && Number(format) < FORMAT_VERSION) {
+        this.driver.remove(name)
+        removed.push(name)
+      }
     }
     return removed
   }
 
-  private entriesOf(folder: string, onDamage?: (path: string) => void): StoredEntry[] {
-    // A symlink in place of a slot folder is never followed: nothing outside is read or removed.
-    if (!lstatSafe(folder)?.isDirectory()) return []
-    return safeReaddir(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
-      const path = join(folder, name)
-      const header = readHeader(path)
-      if (!header) {
-        onDamage?.(path)
+  private entriesIn(folder: string, onDamage?: (key: string) => void): StoredEntry[] {
+    return this.driver.list(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
+      const key = `${folder}/${name}`
+      const header = this.readHeader(key)
+      const meta = this.driver.meta(key)
+      if (!header || !meta) {
+        if (!header) onDamage?.(key)
         return []
       }
-      const stats = statSync(path)
-      this.usedAtSeen.set(path, stats.mtimeMs)
-      return [{ path, header, bytes: stats.size, usedAt: stats.mtime }]
+      this.usedAtSeen.set(key, meta.usedAt)
+      return [{ key, header, bytes: meta.size, usedAt: new Date(meta.usedAt) }]
     })
   }
 
-  /**
-   * Makes a folder of the cache exist as a real folder. A symlink inside the cache dir is
-   * replaced, so nothing is ever written through it to elsewhere; a file standing where the
-   * cache dir should be is the user's, and is reported, not removed.
-   */
-  private ensureFolder(folder: string): void {
-    if (this.ensured.has(folder)) return
-    if (folder === this.dir || !folder.startsWith(this.dir)) {
-      mkdirSync(folder, { recursive: true, mode: 0o700 })
-      if (!existsSync(join(this.dir, 'CACHEDIR.TAG'))) writeFileSync(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600 })
-    }
-    else {
-      this.ensureFolder(dirname(folder))
-      const stats = lstatSafe(folder)
-      if (stats && !stats.isDirectory()) rmSync(folder, { force: true })
-      if (!stats?.isDirectory()) mkdirSync(folder, { mode: 0o700 })
-    }
-    this.ensured.add(folder)
-  }
-
-  /**
-   * Runs a step that creates something in a folder, making sure of the folder first. When the
-   * folder vanished since it was made sure of (`clear` during a run), it is made again, once.
-   */
-  private async inFolder<T>(folder: string, step: () => T | Promise<T>): Promise<T> {
-    this.ensureFolder(folder)
-    try {
-      return await step()
-    }
-    catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      this.ensured.clear()
-      this.ensureFolder(folder)
-      return step()
-    }
-  }
-}
-
-/** A watch on a folder; none where the file system has no watching (polling alone then finds changes). */
-function watchFolder(folder: string, onChange: () => void): FSWatcher | undefined {
-  try {
-    const watcher = watch(folder, onChange)
-    watcher.on('error', () => {})
-    return watcher
-  }
-  catch {
-    return undefined
-  }
-}
-
-/** Reads just enough of a file for its header line: 64 kB, then more while no line end is in sight. */
-function readHeader(path: string): EntryHeader | null {
-  let fd: number | undefined
-  try {
-    fd = openSync(path, 'r')
-    const size = fstatSync(fd).size
+  /** Reads just enough of an entry for its header line: 64 kB, then more while no line end is in sight. */
+  private readHeader(key: string): EntryHeader | null {
     for (let want = 64 << 10; ; want *= 4) {
-      const buffer = Buffer.alloc(Math.min(size, want, MAX_HEADER_BYTES))
-      const length = readSync(fd, buffer, 0, buffer.length, 0)
-      if (buffer.subarray(0, length).includes(0x0A) || length >= Math.min(size, MAX_HEADER_BYTES)) return decodeHeader(buffer.subarray(0, length))?.header ?? null
+      const start = this.driver.getStart(key, Math.min(want, MAX_HEADER_BYTES))
+      if (!start) return null
+      const bytes = Buffer.from(start.buffer, start.byteOffset, start.byteLength)
+      if (bytes.includes(0x0A) || bytes.length < want || want >= MAX_HEADER_BYTES) return decodeHeader(bytes)?.header ?? null
     }
   }
-  catch {
-    return null
-  }
-  finally {
-    if (fd !== undefined) closeSync(fd)
+
+  private describe(key: string): string {
+    return `${this.driver.location}/${key}`
   }
 }
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { digest } from '../shared/digest.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 
@@ -33,15 +32,16 @@ function nameSlotFolder(slot: Slot): string {
 
 export const SLOT_DIGEST_LENGTH = 16
 
-export function slotDir(cacheDir: string, slot: Slot): string {
-  return join(cacheDir, ENTRIES_DIR, slotFolder(slot))
+/** The driver's key of a slot's folder. */
+export function slotKey(slot: Slot): string {
+  return `${ENTRIES_DIR}/${slotFolder(slot)}`
 }
 
-export function entryPath(cacheDir: string, slot: Slot, id: string): string {
-  return join(slotDir(cacheDir, slot), `${id}.entry`)
+export function entryKey(slot: Slot, id: string): string {
+  return `${slotKey(slot)}/${id}.entry`
 }
 
-/** The lock folder that guards building one entry. */
-export function lockPath(cacheDir: string, slot: Slot, key: string): string {
-  return join(cacheDir, 'locks', `${slotFolder(slot)}-${key.slice(0, 32)}`)
+/** The lock that guards building one entry. */
+export function lockKey(slot: Slot, key: string): string {
+  return `locks/${slotFolder(slot)}-${key.slice(0, 32)}`
 }

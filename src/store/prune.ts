@@ -23,7 +23,7 @@ export function prune(store: FixtureStore, { maxBytes = Infinity, maxAgeMs = Inf
   const removed: StoredEntry[] = []
   for (const entry of entries) {
     if (keptBytes <= maxBytes && now - entry.usedAt.getTime() <= maxAgeMs) continue
-    store.remove(entry.path)
+    store.remove(entry)
     removed.push(entry)
     keptBytes -= entry.bytes
   }

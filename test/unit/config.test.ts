@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseMode, parseRefresh, resolveCacheDir, validatePluginOptions } from '../../src/node/config.js'
+import { parseMode, parseRefresh, validatePluginOptions } from '../../src/node/config.js'
+import { resolveCacheDir } from '../../src/shared/cache-dir.js'
 
 describe('config', () => {
   it('parses refresh values', () => {

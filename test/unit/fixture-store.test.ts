@@ -6,8 +6,11 @@ import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FORMAT_VERSION } from '../../src/shared/key.js'
 import { checksum, checksumMatches } from '../../src/store/entry-format.js'
-import { CacheDamageError, FixtureStore, KEEP_PER_SLOT } from '../../src/store/fixture-store.js'
-import { ENTRIES_DIR, entryPath } from '../../src/store/paths.js'
+import { CacheDamageError, type FixtureStore, KEEP_PER_SLOT } from '../../src/store/fixture-store.js'
+import { openStore } from '../../src/store/open-store.js'
+import { ENTRIES_DIR, entryKey } from '../../src/store/paths.js'
+
+const entryPath = (dir: string, slot: Slot, id: string): string => join(dir, entryKey(slot, id))
 
 const slot: Slot = { name: 'corpus', file: 'test/fixtures.ts', node: 'v20.0.0' }
 const fields = (key: string) => ({ name: 'corpus', file: slot.file, key, id: key, node: slot.node, inputs: [{ name: 'factory', digest: key }], recorded: [], valueDigest: 'v', buildMs: 5, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', codec: 'v8' })
@@ -17,7 +20,7 @@ describe('FixtureStore', () => {
   let store: FixtureStore
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vfc-store-'))
-    store = new FixtureStore(join(dir, 'cache'))
+    store = openStore(join(dir, 'cache'))
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 

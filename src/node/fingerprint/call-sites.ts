@@ -1,7 +1,7 @@
 import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
 import type { CallSite } from '../../shared/protocol.js'
 import { ancestor } from 'acorn-walk'
-import { PACKAGE_NAME } from '../config.js'
+import { PACKAGE_NAME } from '../../shared/cache-dir.js'
 import { isFunctionExpression, parseModule } from './module-facts.js'
 
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
