@@ -51,3 +51,9 @@ export interface LocalDriver extends Driver {
   lock: NonNullable<Driver['lock']>
   sweep: NonNullable<Driver['sweep']>
 }
+
+/** What a remote tier needs: bytes by id, asynchronously; `buildMs` tells servers that keep it how long the build took. */
+export interface RemoteDriver extends Driver {
+  get: (key: string) => Promise<Uint8Array | null>
+  put: (key: string, bytes: Uint8Array, buildMs?: number) => Promise<void>
+}

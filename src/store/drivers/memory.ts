@@ -5,6 +5,8 @@ import { wallClockMs } from '../../shared/clock.js'
 export function memoryDriver(): LocalDriver {
   const blobs = new Map<string, { bytes: Uint8Array, usedAt: number }>()
   const locks = new Map<string, Promise<void>>()
+  // Settled by every put: a waiter then looks whether what it waits for is there.
+  let changed = settleable()
   const childOf = (folder: string, key: string): string | undefined => {
     const prefix = folder ? `${folder}/` : ''
     return key.startsWith(prefix) ? key.slice(prefix.length).split('/')[0] : undefined
@@ -17,6 +19,8 @@ export function memoryDriver(): LocalDriver {
     getStart: key => blobs.get(key)?.bytes ?? null,
     put(key, bytes) {
       blobs.set(key, { bytes: Uint8Array.from(bytes), usedAt: wallClockMs() })
+      changed.resolve()
+      changed = settleable()
     },
     list: folder => [...new Set([...blobs.keys()].flatMap(key => childOf(folder, key) ?? []))],
     meta(key) {
@@ -35,8 +39,8 @@ export function memoryDriver(): LocalDriver {
     async lock(key, until) {
       // Single flight within the process: each holder waits for the one before it.
       for (let held = locks.get(key); held; held = locks.get(key)) {
-        await held
         if (until?.done()) return null
+        await (until ? Promise.race([held, changed.promise]) : held)
       }
       let release!: () => void
       locks.set(key, new Promise<void>((resolve) => {
@@ -49,4 +53,13 @@ export function memoryDriver(): LocalDriver {
     },
     sweep: () => [],
   }
+}
+
+/** A promise with its resolve beside it (Node 20 has no Promise.withResolvers). */
+function settleable(): { promise: Promise<void>, resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve }
 }

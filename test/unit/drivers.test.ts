@@ -1,0 +1,15 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { fsDriver } from '../../src/store/drivers/fs.js'
+import { memoryDriver } from '../../src/store/drivers/memory.js'
+import { turborepoDriver } from '../../src/store/drivers/turborepo.js'
+import { driverSuite } from '../helpers/driver-suite.js'
+
+driverSuite('fs', () => fsDriver({ dir: mkdtempSync(join(tmpdir(), 'vfc-driver-')) }))
+driverSuite('memory', () => memoryDriver())
+driverSuite('turborepo (the real turborepo-remote-cache server)', () => {
+  const { url, token } = inject('remoteCache')
+  return turborepoDriver({ url, token, team: 'driver-suite', signatureKey: 'suite-key', timeoutMs: 5000 })
+})
