@@ -1,4 +1,4 @@
-import type { CacheMode, WorkerConfig } from '../shared/protocol.js'
+import type { CacheMode, RemoteConfig, WorkerConfig } from '../shared/protocol.js'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -23,6 +23,25 @@ export interface FixtureCacheOptions {
    * the first test or hook that uses it. `false` leaves them. Default 600000 (10 minutes).
    */
   coldTimeout?: number | false
+  /**
+   * A shared cache server speaking the Turborepo remote-cache API (Vercel, or the open-source
+   * turborepo-remote-cache server): read after the local cache misses, written only with `write`.
+   * Env `FIXTURE_CACHE_REMOTE_URL`, `_TOKEN`, `_TEAM`, `_SIGNATURE_KEY`, `_WRITE` override these;
+   * Turborepo's `TURBO_API`, `TURBO_TOKEN`, `TURBO_TEAM`, `TURBO_REMOTE_CACHE_SIGNATURE_KEY` fill in.
+   */
+  remote?: RemoteOptions
+}
+
+export interface RemoteOptions {
+  url?: string
+  token?: string
+  team?: string
+  /** Signs every artifact (HMAC-SHA256, as turbo does) and checks the signature on every read. */
+  signatureKey?: string
+  /** Upload what this run builds. Only for trusted runs (the default branch): anyone who can write can poison what others read. */
+  write?: boolean
+  /** Give up on a server silent this long (ms); it is then not asked again this run. Default 500. */
+  timeout?: number
 }
 
 export const DEFAULT_COLD_TIMEOUT_MS = 600_000
@@ -34,6 +53,7 @@ const OPTION_TYPES: Record<keyof FixtureCacheOptions, { expected: string, accept
   report: { expected: 'a string or false', accepts: value => value === false || typeof value === 'string' },
   maxSize: { expected: 'a size like "2GB" or a number of bytes', accepts: value => typeof value === 'string' || typeof value === 'number' },
   coldTimeout: { expected: 'a number of milliseconds or false', accepts: value => value === false || (typeof value === 'number' && value > 0) },
+  remote: { expected: 'an object { url, token, team, signatureKey, write, timeout }', accepts: value => typeof value === 'object' && value !== null && !Array.isArray(value) },
 }
 
 /** Checks the plugin options where the config is loaded; returns `maxSize` in bytes. */
@@ -60,15 +80,42 @@ const MODES: Record<string, CacheMode> = { on: 'on', off: 'off', readonly: 'read
 /** Reads the plugin options and the environment into what workers need. */
 export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, env: NodeJS.ProcessEnv): WorkerConfig {
   const runId = randomUUID()
+  const mode = parseMode(env.FIXTURE_CACHE)
+  const remote = mode === 'off' ? undefined : resolveRemote(options.remote, env)
   return {
     dir: resolveCacheDir(options, root, env),
     root,
     workspace: findWorkspace(root),
-    mode: parseMode(env.FIXTURE_CACHE),
+    mode,
     refresh: parseRefresh(env.FIXTURE_CACHE_REFRESH),
     runId,
     journal: journalFolder(runId),
+    ...remote ? { remote } : {},
   }
+}
+
+const DEFAULT_REMOTE_TIMEOUT_MS = 500
+
+/** The remote tier's settings: env first, then the plugin option, then Turborepo's own variables. */
+export function resolveRemote(options: RemoteOptions = {}, env: NodeJS.ProcessEnv): RemoteConfig | undefined {
+  // An env var set to '' turns a setting off; unset falls through.
+  const pick = (ours: string, option: string | undefined, turbo: string): string | undefined =>
+    (env[ours] !== undefined ? env[ours] : option ?? env[turbo]) || undefined
+  const url = pick('FIXTURE_CACHE_REMOTE_URL', options.url, 'TURBO_API')
+  if (!url) return undefined
+  const fail = (problem: string): never => {
+    throw new Error(`[vitest-fixture-cache] remote cache: ${problem}`)
+  }
+  if (!/^https?:\/\//.test(url)) fail(`FIXTURE_CACHE_REMOTE_URL (or remote.url) must be an http(s) URL, got ${JSON.stringify(url)}`)
+  const team = pick('FIXTURE_CACHE_REMOTE_TEAM', options.team, 'TURBO_TEAM')
+  if (!team) fail('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM (or remote.team, or TURBO_TEAM)')
+  const token = pick('FIXTURE_CACHE_REMOTE_TOKEN', options.token, 'TURBO_TOKEN')
+  const signatureKey = pick('FIXTURE_CACHE_REMOTE_SIGNATURE_KEY', options.signatureKey, 'TURBO_REMOTE_CACHE_SIGNATURE_KEY')
+  const writeEnv = env.FIXTURE_CACHE_REMOTE_WRITE?.trim().toLowerCase()
+  const write = writeEnv ? ['1', 'true', 'yes', 'on'].includes(writeEnv) : options.write === true
+  const timeoutMs = options.timeout ?? DEFAULT_REMOTE_TIMEOUT_MS
+  if (!(timeoutMs > 0)) fail(`remote.timeout must be a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`)
+  return { url, team: team!, write, timeoutMs, ...token ? { token } : {}, ...signatureKey ? { signatureKey } : {} }
 }
 
 export function parseMode(value: string | undefined): CacheMode {

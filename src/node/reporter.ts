@@ -6,6 +6,7 @@ import { openStore } from '../store/open-store.js'
 import { prune } from '../store/prune.js'
 import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
+import { shareBuilt } from './share-built.js'
 import type { FixtureOutcome } from './run-summary.js'
 import { aggregate, detailLines, summaryLine } from './run-summary.js'
 
@@ -40,18 +41,19 @@ export class FixtureCacheReporter implements Reporter {
     this.progress.start(this.vitest, config.journal)
   }
 
-  onTestRunEnd(): void {
+  async onTestRunEnd(): Promise<void> {
     this.progress.stop()
     const config = this.config()
     if (!config) return
     const lines = readJournal(config.journal)
     clearJournal(config.journal)
     const events = journalEvents(lines)
-    for (const warning of journalWarnings(lines)) this.warn(`[vitest-fixture-cache] ${warning}`)
+    const shared = await shareBuilt(config, lines)
+    for (const warning of [...journalWarnings(lines), ...shared.warnings]) this.warn(`[vitest-fixture-cache] ${warning}`)
     this.warnOfUnknownRefresh(config, events)
     if (!events.length) return
     const outcomes = aggregate(events, journalCopies(lines))
-    const summary = summaryLine(outcomes, config.mode === 'off')
+    const summary = [summaryLine(outcomes, config.mode === 'off'), shared.line].filter(Boolean).join('; ')
     if (!this.options.silent) {
       const verbose = this.vitest?.config.reporters.some(reporter => Array.isArray(reporter) && reporter[0] === 'verbose')
       this.log(summary)

@@ -16,6 +16,8 @@ export interface FixtureOutcome {
   builds: number
   /** Loads that replaced a build, and the build time they stood in for. */
   reuses: number
+  /** Of those, loads served by the remote tier (another machine's build). */
+  fromRemote: number
   avoidedMs: number
   /** Reading, checking and decoding stored entries, over all workers. */
   loadMs: number
@@ -33,7 +35,7 @@ export function aggregate(events: readonly FixtureEvent[], copies: readonly Copy
   for (const event of events) {
     let known = byFixture.get(idOf(event))
     if (!known) {
-      known = { name: event.name, file: event.file, key: event.key, outcome: 'hit', buildMs: 0, builds: 0, reuses: 0, avoidedMs: 0, loadMs: 0, copies: 0, copyMs: 0, sizeBytes: event.bytes }
+      known = { name: event.name, file: event.file, key: event.key, outcome: 'hit', buildMs: 0, builds: 0, reuses: 0, fromRemote: 0, avoidedMs: 0, loadMs: 0, copies: 0, copyMs: 0, sizeBytes: event.bytes }
       byFixture.set(idOf(event), known)
     }
     if (event.notes) known.notes = event.notes
@@ -50,6 +52,7 @@ export function aggregate(events: readonly FixtureEvent[], copies: readonly Copy
     }
     else {
       known.reuses++
+      if (event.tier === 'remote') known.fromRemote++
       known.avoidedMs += event.buildMs
       known.loadMs += event.loadMs
       if (known.outcome === 'hit') known.buildMs = event.buildMs
@@ -104,7 +107,9 @@ export function summaryLine(outcomes: readonly FixtureOutcome[], off = false): s
     const avoided = paying.reduce((total, outcome) => total + outcome.reuses, 0)
     const avoidedMs = paying.reduce((total, outcome) => total + outcome.avoidedMs, 0)
     const loading = hits.reduce((total, outcome) => total + loadingMs(outcome), 0)
-    parts.push(`${hits.length} reused (${names(hits)}): ${avoided} ${avoided === 1 ? 'build' : 'builds'} avoided, ${seconds(avoidedMs)} of build time, for ${seconds(loading)} of loading`)
+    const remote = hits.filter(outcome => outcome.fromRemote > 0).length
+    const through = remote ? `, ${remote} through the remote cache` : ''
+    parts.push(`${hits.length} reused (${names(hits)})${through}: ${avoided} ${avoided === 1 ? 'build' : 'builds'} avoided, ${seconds(avoidedMs)} of build time, for ${seconds(loading)} of loading`)
   }
   if (misses.length) {
     const builds = misses.reduce((total, outcome) => total + outcome.builds, 0)
@@ -127,7 +132,8 @@ export function detailLines(outcomes: readonly FixtureOutcome[]): string[] {
     const copies = outcome.copies ? `, ${outcome.copies} ${outcome.copies === 1 ? 'copy' : 'copies'} in ${Math.round(outcome.copyMs)} ms` : ''
     const notes = outcome.notes?.length ? `; ${outcome.notes.join('; ')}` : ''
     if (outcome.outcome === 'failed') return `  ✗ ${name}  failed   ${outcome.reason} (${outcome.file})`
-    if (outcome.outcome === 'hit') return `  ✓ ${name}  reused   ${formatBytes(outcome.sizeBytes)}, loaded in ${Math.round(outcome.loadMs)} ms${copies}, built in ${seconds(outcome.buildMs)} (${outcome.file})${notes}`
+    const tier = outcome.fromRemote ? ' (remote)' : ''
+    if (outcome.outcome === 'hit') return `  ✓ ${name}  reused${tier}   ${formatBytes(outcome.sizeBytes)}, loaded in ${Math.round(outcome.loadMs)} ms${copies}, built in ${seconds(outcome.buildMs)} (${outcome.file})${notes}`
     return `  ↻ ${name}  rebuilt  ${seconds(outcome.buildMs)}, ${formatBytes(outcome.sizeBytes)}${copies}: ${outcome.reason} (${outcome.file})${notes}`
   })
 }

@@ -37,6 +37,11 @@ export function recordBuildStart(config: WorkerConfig, name: string): void {
   journal(config, { type: 'building', name, startedAt: wallClockMs() })
 }
 
+/** An entry now stored locally, for the main process to share when remote writes are on. */
+export function recordStored(config: WorkerConfig, stored: Omit<Extract<JournalLine, { type: 'stored' }>, 'type'>): void {
+  if (config.remote?.write) journal(config, { type: 'stored', ...stored })
+}
+
 /** The decisions the cache made in this worker so far, oldest first. */
 export function fixtureCacheEvents(): readonly FixtureEvent[] {
   return events

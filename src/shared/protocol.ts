@@ -19,6 +19,18 @@ export interface WorkerConfig {
   runId: string
   /** Folder (outside the cache dir) where workers append what they did, for the run summary. */
   journal: string
+  /** A shared cache server, read after the local cache misses; written only when `write`. */
+  remote?: RemoteConfig
+}
+
+/** A Turborepo remote-cache API server. The token travels to workers; it is never printed. */
+export interface RemoteConfig {
+  url: string
+  token?: string
+  team: string
+  signatureKey?: string
+  write: boolean
+  timeoutMs: number
 }
 
 /** What the cache did for one fixture in one worker. */
@@ -29,6 +41,8 @@ export interface FixtureEvent {
   key: string
   /** `built` in `off` mode too (nothing stored); `failed` when the factory threw. */
   outcome: 'reused' | 'built' | 'failed'
+  /** Which tier served a reused value. */
+  tier?: 'local' | 'remote'
   /** Why it was built: `first build`, `refresh requested`, `helper tokenize() in src/text.ts changed`, ... */
   reason?: string
   /** What the key could not see and how that was handled: `fixture db value is not data; its code counts`. */
@@ -46,6 +60,8 @@ export type JournalLine =
   | { type: 'building', name: string, startedAt: number }
   | { type: 'copy', name: string, file: string, key: string, ms: number }
   | { type: 'warning', message: string }
+  /** An entry built and stored locally: the main process shares it with the remote tier at the run's end. */
+  | { type: 'stored', name: string, file: string, node: string, key: string, id: string, buildMs: number }
 
 /**
  * What the plugin's transform learns about a `cached()` call from the module source

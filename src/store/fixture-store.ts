@@ -56,6 +56,16 @@ export class FixtureStore {
     return entry
   }
 
+  /** An entry's bytes as stored, unchecked: for handing on to another tier, which checks them on read. */
+  entryBytes(slot: Slot, id: string): Uint8Array | null {
+    try {
+      return this.driver.get(entryKey(slot, id))
+    }
+    catch {
+      return null
+    }
+  }
+
   /**
    * A slot's most recently used entry, for reading before the key is known: nearly always the
    * one wanted. Checked like `read` checks it; null when there is none of at most `maxBytes`,

@@ -1,6 +1,9 @@
 // The one place a store is made: everything else asks here.
-import { FixtureStore } from './fixture-store.js'
+import type { TurborepoOptions } from './drivers/turborepo.js'
 import { fsDriver } from './drivers/fs.js'
+import { turborepoDriver } from './drivers/turborepo.js'
+import { FixtureStore } from './fixture-store.js'
+import { RemoteTier } from './remote-tier.js'
 
 const stores = new Map<string, FixtureStore>()
 
@@ -14,4 +17,14 @@ export function openStore(dir: string, options: { readonly?: boolean } = {}): Fi
   let store = stores.get(id)
   if (!store) stores.set(id, store = new FixtureStore(fsDriver({ dir, readonly }), { readonly }))
   return store
+}
+
+const remotes = new Map<string, RemoteTier>()
+
+/** The remote tier of these settings, one per process (a server that failed is not asked again). */
+export function openRemote(options: TurborepoOptions & { write: boolean }): RemoteTier {
+  const id = JSON.stringify([options.url, options.team, options.write, options.signatureKey ?? '', options.token ?? ''])
+  let remote = remotes.get(id)
+  if (!remote) remotes.set(id, remote = new RemoteTier(turborepoDriver(options), options.write))
+  return remote
 }

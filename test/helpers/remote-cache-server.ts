@@ -14,7 +14,11 @@ export interface RemoteCacheServer {
   storage: string
 }
 
-/** Starts a server; `env` overrides its settings (`BODY_LIMIT`, `TURBO_REMOTE_CACHE_SIGNATURE_KEY` …). */
+/**
+ * Starts a server; `env` overrides its settings (`BODY_LIMIT`, …). With any
+ * `TURBO_REMOTE_CACHE_SIGNATURE_KEY` it stores the tags clients send (it never checks them), and
+ * then answers 404 for an artifact stored without one.
+ */
 export async function startRemoteCacheServer(env: Record<string, string> = {}): Promise<RemoteCacheServer & { stop: () => void }> {
   const storage = mkdtempSync(join(tmpdir(), 'vfc-remote-'))
   const token = 'test-token-never-printed'
@@ -28,8 +32,6 @@ export async function startRemoteCacheServer(env: Record<string, string> = {}): 
       STORAGE_PROVIDER: 'local',
       STORAGE_PATH: storage,
       STORAGE_PATH_USE_TMP_FOLDER: 'false',
-      // Stores the tags clients send (it never checks them).
-      TURBO_REMOTE_CACHE_SIGNATURE_KEY: 'stored-not-checked',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -11,5 +11,5 @@ driverSuite('fs', () => fsDriver({ dir: mkdtempSync(join(tmpdir(), 'vfc-driver-'
 driverSuite('memory', () => memoryDriver())
 driverSuite('turborepo (the real turborepo-remote-cache server)', () => {
   const { url, token } = inject('remoteCache')
-  return turborepoDriver({ url, token, team: 'driver-suite', signatureKey: 'suite-key', timeoutMs: 5000 })
+  return turborepoDriver({ url, token, team: 'driver-suite', timeoutMs: 5000 })
 })

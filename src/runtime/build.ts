@@ -1,0 +1,71 @@
+// Running a factory: its reads recorded, its value encoded, checked and published.
+import type { WorkerConfig } from '../shared/protocol.js'
+import type { HeaderFields } from '../store/entry-format.js'
+import type { Encoded } from './codec.js'
+import type { Job, Obtained } from './job.js'
+import { monotonicMs, wallClockDate } from '../shared/clock.js'
+import { digest } from '../shared/digest.js'
+import { composeKey } from '../shared/key.js'
+import { encodeValue, payloadOf } from './codec.js'
+import { recordBuildStart, recordEvent } from './events.js'
+import { describeError } from './job.js'
+import { recordReads } from './read-recorder.js'
+import { recordedInputs } from './recorded-inputs.js'
+import { relocatable, relocated } from './relocate.js'
+
+export type Publish = (fields: HeaderFields, payload: Buffer) => void | Promise<void>
+/** Why a build ran; verify can say only once it has the value. */
+export type Reason = string | ((encoded: Encoded) => string)
+
+/** Runs a factory; when it throws, the summary says so and the error goes on to the tests. */
+export async function reportFailure<T>(config: WorkerConfig, name: string, file: string, key: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run()
+  }
+  catch (error) {
+    const message = describeError(error).split('\n')[0]!.slice(0, 200)
+    recordEvent(config, { name, file, key, outcome: 'failed', reason: `its factory threw: ${message}`, buildMs: 0, loadMs: 0, bytes: 0 })
+    throw error
+  }
+}
+
+/** Runs the factory with its reads recorded; publishes the entry when given where. */
+export async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtained> {
+  recordBuildStart(job.config, job.name)
+  const started = monotonicMs()
+  const { value, recording } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => recordReads(() => job.definition.factory(job.context)))
+  const buildMs = monotonicMs() - started
+  const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
+  const recorded = recordedInputs(recording, job.scope)
+  if (pinned) recorded.push(pinned)
+  const payload = payloadOf(encoded)
+  const valueDigest = digest(payload)
+  const why = typeof reason === 'string' ? reason : reason(encoded)
+  recordEvent(job.config, {
+    name: job.name,
+    file: job.slot.file,
+    key: job.key,
+    outcome: 'built',
+    reason: why,
+    buildMs,
+    loadMs: 0,
+    bytes: encoded.size,
+    ...job.notes.length ? { notes: job.notes } : {},
+  })
+  await publish?.({
+    name: job.name,
+    file: job.slot.file,
+    key: job.key,
+    id: recorded.length ? composeKey([{ name: 'key', digest: job.key }, ...recorded]) : job.key,
+    node: job.slot.node,
+    inputs: job.inputs,
+    recorded,
+    valueDigest,
+    ...placeholder ? { relocated: placeholder } : {},
+    buildMs: Math.round(buildMs),
+    runId: job.config.runId,
+    createdAt: wallClockDate().toISOString(),
+    codec: encoded.codec,
+  }, payload)
+  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, outcome: { outcome: 'built', reason: why } }
+}

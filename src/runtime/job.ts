@@ -1,0 +1,46 @@
+// One fixture's trip through the cache in this worker: what it is, what the run asks of it, what it got.
+import type { KeyInput } from '../shared/key.js'
+import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
+import type { Slot } from '../store/paths.js'
+import type { Encoded } from './codec.js'
+import type { FixtureDefinition } from './definition.js'
+import type { RecordScope } from './recorded-inputs.js'
+
+export interface Job {
+  definition: FixtureDefinition
+  name: string
+  config: WorkerConfig
+  slot: Slot
+  /** The digest of the static inputs: code, context, declared inputs. */
+  key: string
+  inputs: KeyInput[]
+  notes: string[]
+  unstorable?: string
+  context: Record<string, unknown>
+  scope: RecordScope
+}
+
+/** A value in the form every use copies from, the digest of its stored bytes (what dependents chain on), and how it was had. */
+export interface Obtained {
+  encoded: Encoded
+  valueDigest: string
+  outcome: Pick<FixtureEvent, 'outcome' | 'reason' | 'tier'>
+}
+
+/** Where recorded reads count: the workspace, minus the cache's own files. */
+export function recordScope(config: WorkerConfig): RecordScope {
+  return { workspace: config.workspace, ignored: [config.dir, config.journal] }
+}
+
+/** Whether this run builds the fixture whatever is stored. */
+export function rebuildsAnyway(config: WorkerConfig, name: string): boolean {
+  return refreshRequested(config, name) || config.mode === 'verify'
+}
+
+export function refreshRequested(config: WorkerConfig, name: string): boolean {
+  return config.refresh === true || config.refresh.includes(name)
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
