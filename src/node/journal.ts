@@ -6,7 +6,7 @@ import { safeReaddir } from '../store/safe-fs.js'
 
 /** Everything workers appended to the run's journal so far. */
 export function readJournal(folder: string): JournalLine[] {
-  return safeReaddir(folder).flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
+  return safeReaddir(folder).filter(file => file.endsWith('.jsonl')).flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
     try {
       return line ? [{ ...JSON.parse(line) as JournalLine, source: file }] : []
     }

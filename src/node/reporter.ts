@@ -1,7 +1,8 @@
 import type { Reporter, Vitest } from 'vitest/node'
 import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
-import { appendFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { REMOTE_OFF_MARKER } from '../shared/protocol.js'
 import { openStore } from '../store/open-store.js'
 import { prune } from '../store/prune.js'
 import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
@@ -46,9 +47,10 @@ export class FixtureCacheReporter implements Reporter {
     const config = this.config()
     if (!config) return
     const lines = readJournal(config.journal)
+    const remoteOff = existsSync(join(config.journal, REMOTE_OFF_MARKER))
     clearJournal(config.journal)
     const events = journalEvents(lines)
-    const shared = await shareBuilt(config, lines)
+    const shared = remoteOff ? { warnings: [] } : await shareBuilt(config, lines)
     for (const warning of [...journalWarnings(lines), ...shared.warnings]) this.warn(`[vitest-fixture-cache] ${warning}`)
     this.warnOfUnknownRefresh(config, events)
     if (!events.length) return

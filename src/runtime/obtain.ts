@@ -1,16 +1,19 @@
 // Obtaining a fixture's value: from the local tier, else the remote one, else one build, with
 // single flight across workers and processes (read, or lock, re-check, fetch, build, publish).
+import type { WorkerConfig } from '../shared/protocol.js'
 import type { EntryHeader } from '../store/entry-format.js'
 import type { FixtureStore } from '../store/fixture-store.js'
 import type { RemoteTier } from '../store/remote-tier.js'
 import type { Slot } from '../store/paths.js'
-import type { Encoded } from './codec.js'
 import type { Publish, Reason } from './build.js'
+import type { Encoded } from './codec.js'
 import type { Job, Obtained } from './job.js'
-import type { WorkerConfig } from '../shared/protocol.js'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { monotonicMs } from '../shared/clock.js'
 import { explainChange, listChanges } from '../shared/key.js'
+import { REMOTE_OFF_MARKER } from '../shared/protocol.js'
 import { openRemote, openStore } from '../store/open-store.js'
 import { build } from './build.js'
 import { fromPayload, sameEncoding } from './codec.js'
@@ -26,7 +29,9 @@ export function storeFor(config: WorkerConfig): FixtureStore {
 }
 
 function remoteFor(config: WorkerConfig): RemoteTier | undefined {
-  return config.remote && openRemote({ ...config.remote, write: config.remote.write && config.mode !== 'readonly' })
+  // Once one worker found the server unusable, the others of the run do not wait on it too.
+  if (!config.remote || existsSync(join(config.journal, REMOTE_OFF_MARKER))) return undefined
+  return openRemote({ ...config.remote, write: config.remote.write && config.mode !== 'readonly' })
 }
 
 /** An entry read before its key was known, already decoded into the form uses copy from. */
@@ -162,17 +167,32 @@ function lookUp(store: FixtureStore, job: Job, thisRunOnly: boolean, early?: Ear
 async function fromRemote(store: FixtureStore, remote: RemoteTier, job: Job): Promise<Obtained | undefined> {
   const started = monotonicMs()
   const shared = await remote.fetch(job.slot, job.key, message => recordWarning(job.config, message))
+  if (remote.unusable) {
+    try {
+      writeFileSync(join(job.config.journal, REMOTE_OFF_MARKER), '')
+    }
+    catch {}
+  }
   const changed = shared ? changedRecordedInputs(shared.entry.header.recorded, job.scope) : []
   debug(!shared ? `${job.name}: not in the remote cache` : changed.length ? `${job.name}: remote entry's reads changed here: ${changed.join(', ')}` : `${job.name}: from the remote cache`)
   if (!shared || changed.length) return undefined
   const { header, payload } = shared.entry
+  let encoded: Encoded
+  try {
+    encoded = fromPayload(header.codec, payload)
+  }
+  catch (error) {
+    // A newer version's codec: not for this one to read.
+    recordWarning(job.config, `the remote cache's entry for "${job.name}" cannot be read here (${describeError(error)}); rebuilding`)
+    return undefined
+  }
   if (job.config.mode !== 'readonly') {
     try {
       store.writeEntry(job.slot, header.id, shared.bytes)
     }
     catch {}
   }
-  return reuse(store, job, { found: { header, encoded: fromPayload(header.codec, payload), loadMs: monotonicMs() - started, tier: 'remote' }, stale: [] })
+  return reuse(store, job, { found: { header, encoded, loadMs: monotonicMs() - started, tier: 'remote' }, stale: [] })
 }
 
 /** Serves a stored entry: records the use (for pruning and the run summary). */

@@ -6,6 +6,7 @@ import type { KeyInput } from '../shared/key.js'
 import type { Encoded } from './codec.js'
 import { randomBytes } from 'node:crypto'
 import { digest } from '../shared/digest.js'
+import { isText } from './codec.js'
 
 export const PROJECT_FOLDER_INPUT = 'project folder (the value holds absolute paths)'
 
@@ -19,23 +20,25 @@ export interface Relocation {
 
 /** Prepares a freshly built value for storing. */
 export function relocatable(encoded: Encoded, workspace: string): Relocation {
-  if (encoded.codec === 'json' || encoded.codec === 'json-tables') {
-    const escaped = jsonEscaped(workspace)
-    if (!encoded.text.includes(escaped)) return { encoded }
-    let placeholder: string
-    do placeholder = `<vitest-fixture-cache:workspace:${randomBytes(6).toString('hex')}>`
-    while (encoded.text.includes(placeholder))
-    const text = encoded.text.replace(boundedPath(escaped), placeholder)
-    return { encoded: { ...encoded, text, size: Buffer.byteLength(text) }, placeholder }
-  }
-  const { bytes } = encoded as Extract<Encoded, { bytes: Buffer }>
-  const holdsPath = bytes.includes(workspace, 0, 'latin1') || bytes.includes(workspace, 0, 'utf16le') || bytes.includes(workspace, 0, 'utf8')
-  return holdsPath ? { encoded, pinned: projectFolderInput(workspace) } : { encoded }
+  if (!isText(encoded)) return holdsPath([encoded.bytes], workspace) ? { encoded, pinned: projectFolderInput(workspace) } : { encoded }
+  // Typed arrays stored beside the text are bytes: a path in them pins the entry like a binary value.
+  const pinned = encoded.binary && holdsPath(encoded.binary.map(part => part.bytes), workspace) ? { pinned: projectFolderInput(workspace) } : {}
+  const escaped = jsonEscaped(workspace)
+  if (!encoded.text.includes(escaped)) return { encoded, ...pinned }
+  let placeholder: string
+  do placeholder = `<vitest-fixture-cache:workspace:${randomBytes(6).toString('hex')}>`
+  while (encoded.text.includes(placeholder))
+  const text = encoded.text.replace(boundedPath(escaped), placeholder)
+  return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, placeholder, ...pinned }
+}
+
+function holdsPath(parts: readonly Buffer[], workspace: string): boolean {
+  return parts.some(bytes => bytes.includes(workspace, 0, 'latin1') || bytes.includes(workspace, 0, 'utf16le') || bytes.includes(workspace, 0, 'utf8'))
 }
 
 /** A stored value with its paths back under the current workspace. */
 export function relocated(encoded: Encoded, placeholder: string | undefined, workspace: string): Encoded {
-  if (!placeholder || (encoded.codec !== 'json' && encoded.codec !== 'json-tables')) return encoded
+  if (!placeholder || !isText(encoded)) return encoded
   return { ...encoded, text: encoded.text.replaceAll(placeholder, jsonEscaped(workspace)) }
 }
 

@@ -7,13 +7,29 @@ const FAITHFUL_PROTOTYPES = new Set<object | null>([
   SyntaxError.prototype, TypeError.prototype, URIError.prototype,
 ])
 
-interface Visit { value: unknown, parent?: Visit, step: string }
+interface Visit { value: unknown, parent?: Visit, step: string, key?: string | number }
+
+/** Where a value sits inside the whole: property names and array indexes from the root. */
+export type ValuePath = Array<string | number>
+
+// Typed arrays JSON cannot carry but whose bytes can travel beside the text, exactly.
+const BINARY_VIEWS = new Map<object, string>([
+  Buffer, Uint8Array, Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+].map(type => [type.prototype, type.name]))
+
+/** The name of a typed array type whose bytes can be stored beside JSON text, or undefined. */
+export function binaryViewType(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? BINARY_VIEWS.get(Object.getPrototypeOf(value) as object) : undefined
+}
 
 export interface ValueCheck {
   /** Where the value holds something `node:v8` would drop, reject or change: `corpus.items[3].parse is a function`. */
   problem?: string
   /** True when JSON carries the value exactly (plain data, no shared references): JSON reads back faster than v8. */
   jsonExact: boolean
+  /** Where typed arrays sit in an otherwise JSON-exact value: their bytes are stored beside the text. */
+  binary?: ValuePath[]
 }
 
 /** Walks a freshly built value once: is it storable, and is JSON enough to store it? */
@@ -21,12 +37,17 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
   const seen = new Set<object>()
   const stack: Visit[] = [{ value, step: rootName }]
   let jsonExact = true
+  const binary: ValuePath[] = []
   while (stack.length) {
     const visit = stack.pop()!
     const problem = problemWith(visit.value)
     if (problem) return { problem: `${pathOf(visit)} ${problem}`, jsonExact: false }
     const current = visit.value
-    if (jsonExact && !isJsonExact(current)) jsonExact = false
+    if (jsonExact && !isJsonExact(current)) {
+      // A typed array as the whole value gains nothing from JSON: v8 takes it.
+      if (binaryViewType(current) && visit.parent && !seen.has(current as object)) binary.push(keyPath(visit))
+      else jsonExact = false
+    }
     if (typeof current !== 'object' || current === null) continue
     if (seen.has(current)) {
       // A shared or circular reference: JSON would copy it, or fail.
@@ -52,11 +73,18 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     const keys = Object.keys(current)
     // Holes and extra properties on arrays do not survive JSON.
     if (Array.isArray(current) && keys.length !== current.length) jsonExact = false
+    const isArray = Array.isArray(current)
     for (const key of keys) {
-      stack.push({ value: (current as Record<string, unknown>)[key], parent: visit, step: stepFor(current, key) })
+      stack.push({ value: (current as Record<string, unknown>)[key], parent: visit, step: stepFor(current, key), key: isArray ? Number(key) : key })
     }
   }
-  return { jsonExact }
+  return jsonExact && binary.length ? { jsonExact, binary } : { jsonExact }
+}
+
+function keyPath(visit: Visit): ValuePath {
+  const path: ValuePath = []
+  for (let at: Visit | undefined = visit; at?.parent; at = at.parent) path.push(at.key!)
+  return path.reverse()
 }
 
 function isJsonExact(value: unknown): boolean {

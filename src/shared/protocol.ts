@@ -23,6 +23,9 @@ export interface WorkerConfig {
   remote?: RemoteConfig
 }
 
+/** A file in the run's journal folder saying the remote tier is off for the rest of the run (a server refused or failed). */
+export const REMOTE_OFF_MARKER = 'remote-off'
+
 /** A Turborepo remote-cache API server. The token travels to workers; it is never printed. */
 export interface RemoteConfig {
   url: string

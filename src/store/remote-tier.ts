@@ -20,6 +20,11 @@ export class RemoteTier {
 
   constructor(readonly driver: RemoteDriver, readonly writes: boolean) {}
 
+  /** Whether the server refused or failed, and is no longer asked in this process. */
+  get unusable(): boolean {
+    return this.off !== undefined
+  }
+
   /** The entry shared for this key, checked whole; null on a miss or any trouble (told to `warn`). */
   async fetch(slot: Slot, key: string, warn: (message: string) => void): Promise<{ entry: Entry, bytes: Uint8Array } | null> {
     if (this.off) return null

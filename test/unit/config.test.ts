@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseMode, parseRefresh, validatePluginOptions } from '../../src/node/config.js'
+import { parseMode, parseRefresh, resolveRemote, resolveWorkerConfig, validatePluginOptions } from '../../src/node/config.js'
 import { resolveCacheDir } from '../../src/shared/cache-dir.js'
 
 describe('config', () => {
@@ -29,5 +29,31 @@ describe('config', () => {
     expect(() => validatePluginOptions({ silent: 'yes' } as object)).toThrow('option "silent" must be a boolean, got "yes"')
     expect(() => validatePluginOptions({ report: true } as object)).toThrow('option "report" must be a string or false')
     expect(() => validatePluginOptions({ maxSize: 'lots' })).toThrow('option "maxSize": "lots" is not a size')
+  })
+
+  it('reads the remote tier: our env over the option over Turborepo\'s variables; writing only when asked', () => {
+    expect(resolveRemote({}, {})).toBeUndefined()
+    expect(resolveRemote({ url: 'http://a', team: 't' }, {})).toEqual({ url: 'http://a', team: 't', write: false, timeoutMs: 500 })
+    expect(resolveRemote({}, { TURBO_API: 'http://turbo', TURBO_TEAM: 'tt', TURBO_TOKEN: 'tk', TURBO_REMOTE_CACHE_SIGNATURE_KEY: 'sk' }))
+      .toEqual({ url: 'http://turbo', team: 'tt', token: 'tk', signatureKey: 'sk', write: false, timeoutMs: 500 })
+    const env = { FIXTURE_CACHE_REMOTE_URL: 'http://ours', FIXTURE_CACHE_REMOTE_TEAM: 'ours', TURBO_API: 'http://turbo', FIXTURE_CACHE_REMOTE_WRITE: 'true' }
+    expect(resolveRemote({ url: 'http://option', team: 'option', timeout: 2000 }, env)).toEqual({ url: 'http://ours', team: 'ours', write: true, timeoutMs: 2000 })
+    // An empty variable turns the fallback off; WRITE=0 overrides the option.
+    expect(resolveRemote({}, { FIXTURE_CACHE_REMOTE_URL: '', TURBO_API: 'http://turbo', TURBO_TEAM: 't' })).toBeUndefined()
+    expect(resolveRemote({ url: 'http://a', team: 't', write: true }, { FIXTURE_CACHE_REMOTE_WRITE: '0' })?.write).toBe(false)
+    expect(() => resolveRemote({ url: 'http://a' }, {})).toThrow('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM')
+    expect(() => resolveRemote({ url: 'ftp://a', team: 't' }, {})).toThrow('must be an http(s) URL')
+    // Off mode asks nothing of a server.
+    expect(resolveWorkerConfig({ remote: { url: 'http://a', team: 't' } }, '/r', { FIXTURE_CACHE: 'off' }).remote).toBeUndefined()
+  })
+
+  it('keeps the token out of every error', () => {
+    try {
+      resolveRemote({ url: 'nope', token: 'secret-token', team: 't' }, {})
+    }
+    catch (error) {
+      expect((error as Error).message).not.toContain('secret-token')
+    }
+    expect.assertions(1)
   })
 })

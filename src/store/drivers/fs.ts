@@ -42,7 +42,8 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
       ensureFolder(dirname(folder))
       const stats = lstatSafe(folder)
       if (stats && !stats.isDirectory()) rmSync(folder, { force: true })
-      if (!stats?.isDirectory()) mkdirSync(folder, { mode: 0o700 })
+      // Recursive: another worker may make it at the same moment.
+      if (!stats?.isDirectory()) mkdirSync(folder, { recursive: true, mode: 0o700 })
     }
     ensured.add(folder)
   }
