@@ -7,7 +7,8 @@ const FAITHFUL_PROTOTYPES = new Set<object | null>([
   SyntaxError.prototype, TypeError.prototype, URIError.prototype,
 ])
 
-interface Visit { value: unknown, parent?: Visit, step: string, key?: string | number }
+/** A place in the value: its step is spelled from its key only when a message needs it. */
+interface Visit { value: unknown, parent?: Visit, step?: string, key?: string | number }
 
 /** Where a value sits inside the whole: property names and array indexes from the root. */
 export type ValuePath = Array<string | number>
@@ -32,7 +33,11 @@ export interface ValueCheck {
   binary?: ValuePath[]
 }
 
-/** Walks a freshly built value once: is it storable, and is JSON enough to store it? */
+/**
+ * Walks a freshly built value once: is it storable, and is JSON enough to store it? Primitives
+ * are checked where they sit and paths are spelled out only for a problem: a million records
+ * cost a walk, not a million strings.
+ */
 export function checkValue(value: unknown, rootName: string): ValueCheck {
   const seen = new Set<object>()
   const stack: Visit[] = [{ value, step: rootName }]
@@ -70,12 +75,16 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     }
     if (Object.getOwnPropertySymbols(current).some(symbol => Object.prototype.propertyIsEnumerable.call(current, symbol)))
       return { problem: `${pathOf(visit)} has a symbol-keyed property, which would be lost`, jsonExact: false }
+    // Values by position, not by key: a keyed read per property is what made this walk slow.
     const keys = Object.keys(current)
+    const values = Array.isArray(current) ? current : Object.values(current)
     // Holes and extra properties on arrays do not survive JSON.
-    if (Array.isArray(current) && keys.length !== current.length) jsonExact = false
-    const isArray = Array.isArray(current)
-    for (const key of keys) {
-      stack.push({ value: (current as Record<string, unknown>)[key], parent: visit, step: stepFor(current, key), key: isArray ? Number(key) : key })
+    if (values === current && keys.length !== values.length) jsonExact = false
+    for (let index = 0; index < values.length; index++) {
+      const child: unknown = values[index]
+      const type = typeof child
+      if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: values === current ? index : keys[index] })
+      else if (jsonExact && !isJsonExact(child)) jsonExact = false
     }
   }
   return jsonExact && binary.length ? { jsonExact, binary } : { jsonExact }
@@ -115,8 +124,10 @@ function problemWith(value: unknown): string | undefined {
   return `is an instance of ${className}, which would come back as a plain object`
 }
 
-function stepFor(container: object, key: string): string {
-  if (Array.isArray(container) && /^\d+$/.test(key)) return `[${key}]`
+function stepOf(visit: Visit): string {
+  if (visit.step !== undefined) return visit.step
+  const key = visit.key!
+  if (typeof key === 'number') return `[${key}]`
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
 }
 
@@ -128,6 +139,6 @@ function describeKey(key: unknown, index: number): string {
 
 function pathOf(visit: Visit): string {
   const steps: string[] = []
-  for (let at: Visit | undefined = visit; at; at = at.parent) steps.push(at.step)
+  for (let at: Visit | undefined = visit; at; at = at.parent) steps.push(stepOf(at))
   return steps.reverse().join('')
 }
