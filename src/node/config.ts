@@ -95,17 +95,31 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
 }
 
 const DEFAULT_REMOTE_TIMEOUT_MS = 500
+const REMOTE_OPTION_TYPES: Record<keyof RemoteOptions, 'string' | 'boolean' | 'number'> = {
+  url: 'string',
+  token: 'string',
+  team: 'string',
+  signatureKey: 'string',
+  write: 'boolean',
+  timeout: 'number',
+}
 
 /** The remote tier's settings: env first, then the plugin option, then Turborepo's own variables. */
 export function resolveRemote(options: RemoteOptions = {}, env: NodeJS.ProcessEnv): RemoteConfig | undefined {
   // An env var set to '' turns a setting off; unset falls through.
   const pick = (ours: string, option: string | undefined, turbo: string): string | undefined =>
     (env[ours] !== undefined ? env[ours] : option ?? env[turbo]) || undefined
-  const url = pick('FIXTURE_CACHE_REMOTE_URL', options.url, 'TURBO_API')
-  if (!url) return undefined
   const fail = (problem: string): never => {
     throw new Error(`[vitest-fixture-cache] remote cache: ${problem}`)
   }
+  for (const [name, value] of Object.entries(options)) {
+    const expected = REMOTE_OPTION_TYPES[name as keyof RemoteOptions]
+    if (!expected) fail(`unknown option remote.${name}; known options are ${Object.keys(REMOTE_OPTION_TYPES).join(', ')}`)
+    // The value is not shown: it may be a token.
+    else if (value !== undefined && typeof value !== expected) fail(`option remote.${name} must be a ${expected}`)
+  }
+  const url = pick('FIXTURE_CACHE_REMOTE_URL', options.url, 'TURBO_API')
+  if (!url) return undefined
   if (!/^https?:\/\//.test(url)) fail(`FIXTURE_CACHE_REMOTE_URL (or remote.url) must be an http(s) URL, got ${JSON.stringify(url)}`)
   const team = pick('FIXTURE_CACHE_REMOTE_TEAM', options.team, 'TURBO_TEAM')
   if (!team) fail('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM (or remote.team, or TURBO_TEAM)')

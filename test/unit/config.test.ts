@@ -43,6 +43,8 @@ describe('config', () => {
     expect(resolveRemote({ url: 'http://a', team: 't', write: true }, { FIXTURE_CACHE_REMOTE_WRITE: '0' })?.write).toBe(false)
     expect(() => resolveRemote({ url: 'http://a' }, {})).toThrow('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM')
     expect(() => resolveRemote({ url: 'ftp://a', team: 't' }, {})).toThrow('must be an http(s) URL')
+    expect(() => resolveRemote({ URL: 'http://a' } as object, {})).toThrow('unknown option remote.URL')
+    expect(() => resolveRemote({ url: 'http://a', team: 't', write: 'yes' } as object, {})).toThrow('option remote.write must be a boolean')
     // Off mode asks nothing of a server.
     expect(resolveWorkerConfig({ remote: { url: 'http://a', team: 't' } }, '/r', { FIXTURE_CACHE: 'off' }).remote).toBeUndefined()
   })
