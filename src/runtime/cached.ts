@@ -25,26 +25,51 @@ export function cached<V, C = any>(
   options?: CachedOptions<Awaited<V>, C>,
 ): CachedFixture<Awaited<V>>
 export function cached(factory: unknown, options?: unknown, site?: CallSite): unknown {
+  return fixtureOf(defineFixture('cached', factory, options, site))
+}
+
+/** Checks a `cached()` or `cachedDir()` call and names it: from its options, else from the `test.extend` key the plugin read. */
+export function defineFixture(entry: 'cached' | 'cachedDir', factory: unknown, options: unknown, site: CallSite | undefined): FixtureDefinition {
   const where = site ? ` (${site.file})` : ''
   const given = (options as { name?: unknown } | undefined)?.name
   const named = typeof given === 'string' ? given : site?.name
   // Without the plugin nothing names the call, so point at it instead.
   const label = named ? `"${named}"${where}` : `at ${site?.file ?? callerLocation()}`
-  const validated = validateOptions(factory, options, label)
+  const validated = validateOptions(factory, options, label, entry)
   const name = validated.name ?? site?.name
   if (site && !name) {
-    throw new CachedFixtureError(`cached()${where}: cannot tell the fixture name from the source; pass it as cached(factory, { name: '...' })`)
+    throw new CachedFixtureError(`${entry}()${where}: cannot tell the fixture name from the source; pass it as ${entry}(factory, { name: '...' })`)
   }
-  const definition: FixtureDefinition = { name, label, factory: factory as FixtureDefinition['factory'], options: validated, site }
+  return { name, label, factory: factory as FixtureDefinition['factory'], options: validated, site }
+}
 
+/** What a use receives from the value obtained, and what to undo when the use ends. */
+type ToUse = (value: unknown, onCleanup: (cleanup: () => void) => void) => unknown
+
+/**
+ * The function `test.extend` gets. It works in both forms: `{ corpus: fixture }` calls it with
+ * `use`, `.extend('corpus', fixture)` with `{ onCleanup }`.
+ */
+export function fixtureOf(definition: FixtureDefinition, toUse?: ToUse, source: unknown = definition.factory): unknown {
   const fixture = async (context: Record<string, unknown>, second: unknown): Promise<unknown> => {
     const value = await provideValue(definition, context)
-    if (typeof second === 'function') return (second as (value: unknown) => Promise<void>)(value)
-    return value
+    const cleanups: Array<() => void> = []
+    const given = toUse ? toUse(value, cleanup => cleanups.push(cleanup)) : value
+    if (typeof second === 'function') {
+      try {
+        return await (second as (value: unknown) => Promise<void>)(given)
+      }
+      finally {
+        for (const cleanup of cleanups) cleanup()
+      }
+    }
+    const onCleanup = (second as { onCleanup?: (cleanup: () => void) => void } | undefined)?.onCleanup
+    for (const cleanup of cleanups) onCleanup?.(cleanup)
+    return given
   }
   // Vitest reads a fixture's dependencies from the source of its first parameter.
-  Object.defineProperty(fixture, 'toString', { value: () => String(factory), enumerable: false })
-  return validated.scope === 'test' ? fixture : [fixture, { scope: validated.scope }]
+  Object.defineProperty(fixture, 'toString', { value: () => String(source), enumerable: false })
+  return definition.options.scope === 'test' ? fixture : [fixture, { scope: definition.options.scope }]
 }
 
 /** `test/fixtures.ts:12` for the code that called cached(), from a (source-mapped) stack trace. */

@@ -18,6 +18,22 @@ export function rememberValueDigest(value: unknown, valueDigest: string): void {
   if (typeof value === 'object' && value !== null) digestsOfCopies.set(value, valueDigest)
 }
 
+// A cachedDir() use is a path to a fresh copy: a new string each time, digested by what it holds.
+const digestsOfFolders = new Map<string, string>()
+
+/** What a copy of a stored value (or a folder restored from one) was made from. */
+export function digestOfCopy(value: object): string | undefined {
+  return digestsOfCopies.get(value)
+}
+
+export function rememberFolderDigest(path: string, valueDigest: string): void {
+  digestsOfFolders.set(path, valueDigest)
+}
+
+export function forgetFolder(path: string): void {
+  digestsOfFolders.delete(path)
+}
+
 export interface ContextInputs {
   inputs: KeyInput[]
   /** Received fixtures whose value could not be digested: their code counts instead. */
@@ -73,6 +89,7 @@ function digestOfValue(value: unknown): string | undefined {
     }
   }
   if (typeof value === 'function' || typeof value === 'symbol') return undefined
+  if (typeof value === 'string' && digestsOfFolders.has(value)) return digestsOfFolders.get(value)
   return digest(typeof value, String(value))
 }
 

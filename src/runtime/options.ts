@@ -32,9 +32,15 @@ export interface ValidatedOptions {
   serializer?: Serializer<unknown>
 }
 
-const KNOWN = new Set(['name', 'key', 'files', 'env', 'scope', 'serializer'])
-// cachedValue() takes its name as an argument and has no fixture scope.
-const KNOWN_FOR_VALUE = new Set(['key', 'files', 'env', 'serializer'])
+// cachedValue() takes its name as an argument and has no fixture scope; cachedDir() stores a folder, never a serialized value.
+const KNOWN_BY_ENTRY = {
+  cached: new Set(['name', 'key', 'files', 'env', 'scope', 'serializer']),
+  cachedValue: new Set(['key', 'files', 'env', 'serializer']),
+  cachedDir: new Set(['name', 'key', 'files', 'env', 'scope']),
+}
+
+/** `cachedDir()`'s options: `cached()`'s, less the serializer. */
+export type CachedDirOptions<C = any> = Omit<CachedOptions<string, C>, 'serializer'>
 
 /** `cachedValue()`'s options: what `cached()` takes, less what only a fixture has. */
 export type CachedValueOptions<V = unknown> = Omit<CachedOptions<V, never>, 'name' | 'scope' | 'key'> & {
@@ -44,12 +50,12 @@ export type CachedValueOptions<V = unknown> = Omit<CachedOptions<V, never>, 'nam
 const SCOPES = new Set(['test', 'file', 'worker'])
 
 /** Checks `cached()` (or `cachedValue()`) arguments where they are written, so a mistake fails at definition time. */
-export function validateOptions(factory: unknown, options: unknown, label: string, entry: 'cached' | 'cachedValue' = 'cached'): ValidatedOptions {
+export function validateOptions(factory: unknown, options: unknown, label: string, entry: keyof typeof KNOWN_BY_ENTRY = 'cached'): ValidatedOptions {
   const fail = (problem: string): never => {
     throw new CachedFixtureError(`${entry}() ${label}: ${problem}`)
   }
-  const known = entry === 'cached' ? KNOWN : KNOWN_FOR_VALUE
-  if (typeof factory !== 'function') fail(`the ${entry === 'cached' ? 'first' : 'second'} argument must be the factory function, got ${describe(factory)}`)
+  const known = KNOWN_BY_ENTRY[entry]
+  if (typeof factory !== 'function') fail(`the ${entry === 'cachedValue' ? 'second' : 'first'} argument must be the factory function, got ${describe(factory)}`)
   if (options === undefined) return { files: [], env: [], scope: 'test' }
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     fail(`options must be an object, got ${describe(options)}`)

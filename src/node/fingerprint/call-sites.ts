@@ -7,7 +7,7 @@ import { isFunctionExpression, parseModule } from './module-facts.js'
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
 
 /** The package's functions that take a factory, and where the factory is among their arguments. */
-export const FACTORY_ARGUMENT = { cached: 0, cachedValue: 1 } as const
+export const FACTORY_ARGUMENT = { cached: 0, cachedValue: 1, cachedDir: 0 } as const
 export type CachedEntry = keyof typeof FACTORY_ARGUMENT
 const isEntry = (name: string | undefined): name is CachedEntry => name !== undefined && Object.hasOwn(FACTORY_ARGUMENT, name)
 
@@ -77,7 +77,9 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
       : fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
     const occurrence = occurrences.get(name) ?? 0
     occurrences.set(name, occurrence + 1)
-    const site: StaticCallSite = { name, file, occurrence, deps: factory && entry === 'cached' ? destructuredNames(factory) : [] }
+    // cachedDir() hands its factory `dir` (the folder to fill) beside the fixtures it receives.
+    const deps = factory && entry !== 'cachedValue' ? destructuredNames(factory).filter(dep => entry !== 'cachedDir' || dep !== 'dir') : []
+    const site: StaticCallSite = { name, file, occurrence, deps }
     return { site, call, factory, entry }
   })
   return { sites, fixtureValues }

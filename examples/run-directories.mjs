@@ -1,0 +1,44 @@
+// `npm run demo:dirs`: the folder fixtures example (a PGlite database, a SQLite file, a git
+// repository with 500 commits), cold then warm, from an empty cache.
+import { spawnSync } from 'node:child_process'
+import { existsSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { installPacked } from '../scripts/install-packed.mjs'
+
+const repo = fileURLToPath(new URL('..', import.meta.url))
+const example = join(repo, 'examples/directories')
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
+
+if (!existsSync(join(repo, 'dist/index.js'))) {
+  console.error('dist/ is missing: run `npm run build` first (npm run demo:dirs does).')
+  process.exit(1)
+}
+installPacked(join(example, 'node_modules'))
+rmSync(join(example, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
+
+function run(label) {
+  const started = performance.now()
+  const result = spawnSync(process.execPath, [vitest, 'run', '--reporter=verbose'], {
+    cwd: example,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  })
+  const seconds = (performance.now() - started) / 1000
+  const output = `${result.stdout}${result.stderr}`
+  if (result.status !== 0) {
+    console.error(output)
+    console.error(`The ${label} run failed.`)
+    process.exit(1)
+  }
+  console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  tests: ${output.match(/Tests\s+(.+)/)?.[1]?.trim() ?? ''}`)
+  for (const line of output.split('\n').filter(line => /fixture cache: |^ {2}[✓↻✗] /.test(line))) console.log(`           ${line.trim()}`)
+  return seconds
+}
+
+console.log('vitest-fixture-cache: folder fixtures (examples/directories)')
+console.log('pgdata: PGlite data dir, migrated and seeded; sqlite: 100,000 rows; repository: 500 git commits\n')
+const cold = run('cold')
+const warm = run('warm')
+console.log(`\nThe warm run took ${(warm / cold * 100).toFixed(0)}% of the cold run's time (${(cold / warm).toFixed(1)}x faster).`)

@@ -1,0 +1,98 @@
+// A folder as one blob: what cachedDir() stores. File contents, modes, symbolic links (as links,
+// never followed) and empty folders; in path order and without times, so the same tree gives the
+// same bytes (verify compares them). What a snapshot cannot give back faithfully is refused.
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
+import { CachedFixtureError } from './errors.js'
+
+const MAGIC = 'vitest-fixture-cache dir 1\n'
+
+type Node =
+  | { path: string, type: 'dir', mode: number }
+  | { path: string, type: 'file', mode: number, size: number }
+  | { path: string, type: 'link', target: string }
+
+/** The tree under `root` as bytes; `label` names the fixture in errors. */
+export function snapshotDir(root: string, label: string): Buffer {
+  const nodes: Node[] = []
+  const contents: Buffer[] = []
+  const visit = (folder: string): void => {
+    for (const name of readdirSync(folder).sort()) {
+      const file = join(folder, name)
+      const path = relative(root, file).split(sep).join('/')
+      const stats = lstatSync(file)
+      const mode = stats.mode & 0o7777
+      if (stats.isSymbolicLink()) {
+        const target = readlinkSync(file)
+        // A link into the folder being built would point nowhere once restored elsewhere: kept relative.
+        const inside = isAbsolute(target) && !relative(root, target).startsWith('..')
+        nodes.push({ path, type: 'link', target: inside ? relative(dirname(file), target) || '.' : target })
+      }
+      else if (stats.isDirectory()) {
+        nodes.push({ path, type: 'dir', mode })
+        visit(file)
+      }
+      else if (stats.isFile()) {
+        if (stats.nlink > 1) refuse(label, path, 'is a hard link (its link to another path cannot be restored)')
+        const bytes = readFileSync(file)
+        nodes.push({ path, type: 'file', mode, size: bytes.length })
+        contents.push(bytes)
+      }
+      else {
+        refuse(label, path, `is a ${stats.isSocket() ? 'socket' : stats.isFIFO() ? 'named pipe' : 'device'}, which a snapshot cannot restore`)
+      }
+    }
+  }
+  visit(root)
+  return Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(nodes)}\n`), ...contents])
+}
+
+/** Makes the tree of a snapshot under `root` (an empty folder). */
+export function restoreDir(snapshot: Buffer, root: string): void {
+  const start = snapshot.indexOf(0x0A, MAGIC.length)
+  if (!snapshot.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)) || start < 0) throw new CachedFixtureError('not a folder snapshot')
+  const nodes = JSON.parse(snapshot.toString('utf8', MAGIC.length, start)) as Node[]
+  let at = start + 1
+  const folders: Array<{ path: string, mode: number }> = []
+  for (const node of nodes) {
+    const file = join(root, ...node.path.split('/'))
+    if (relative(root, file).startsWith('..')) throw new CachedFixtureError(`a folder snapshot names a path outside its folder: ${node.path}`)
+    if (node.type === 'dir') {
+      mkdirSync(file, { mode: 0o700 })
+      folders.push({ path: file, mode: node.mode })
+    }
+    else if (node.type === 'file') {
+      writeFileSync(file, snapshot.subarray(at, at += node.size), { mode: 0o600 })
+      chmodSync(file, node.mode)
+    }
+    else {
+      symlinkSync(node.target, file)
+    }
+  }
+  // Folder modes last, deepest first: a read-only folder must not stop its contents being written.
+  for (const folder of folders.reverse()) chmodSync(folder.path, folder.mode)
+}
+
+/** Removes a restored copy, read-only folders in it too (a test may have made more of them). */
+export function removeTree(root: string): void {
+  try {
+    rmSync(root, { recursive: true, force: true })
+  }
+  catch {
+    const writable = (folder: string): void => {
+      try {
+        chmodSync(folder, 0o700)
+        for (const name of readdirSync(folder)) {
+          if (lstatSync(join(folder, name)).isDirectory()) writable(join(folder, name))
+        }
+      }
+      catch {}
+    }
+    writable(root)
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+function refuse(label: string, path: string, problem: string): never {
+  throw new CachedFixtureError(`cachedDir() ${label}: ${path} ${problem}; leave it out of the folder, or make it in the test`)
+}
