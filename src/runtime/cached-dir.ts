@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineFixture, fixtureOf } from './cached.js'
-import { digestOfCopy, forgetFolder, rememberFolderDigest } from './context-inputs.js'
+import { forgetFolder, rememberFolderDigest } from './context-inputs.js'
 import { removeTree, restoreDir, snapshotDir } from './dir-snapshot.js'
 
 // The snapshot is the stored value, byte for byte.
@@ -32,17 +32,17 @@ export function cachedDir(factory: unknown, options?: unknown, site?: CallSite):
     }
   }
   definition.options.serializer = AS_BYTES as typeof definition.options.serializer
-  return fixtureOf(definition, (snapshot, onCleanup) => {
+  definition.materialize = (snapshot, valueDigest, onCleanup) => {
     const copy = mkdtempSync(join(tmpdir(), `vfc-dir-${(definition.name ?? 'dir').replace(/\W+/g, '_').slice(0, 40)}-`))
     restoreDir(snapshot as Buffer, copy)
-    const valueDigest = digestOfCopy(snapshot as Buffer)
-    if (valueDigest) rememberFolderDigest(copy, valueDigest)
+    rememberFolderDigest(copy, valueDigest)
     onCleanup(() => {
       forgetFolder(copy)
       removeTree(copy)
     })
     return copy
-  }, dependenciesOnly(site))
+  }
+  return fixtureOf(definition, dependenciesOnly(site))
 }
 
 /**

@@ -43,18 +43,14 @@ export function defineFixture(entry: 'cached' | 'cachedDir', factory: unknown, o
   return { name, label, factory: factory as FixtureDefinition['factory'], options: validated, site }
 }
 
-/** What a use receives from the value obtained, and what to undo when the use ends. */
-type ToUse = (value: unknown, onCleanup: (cleanup: () => void) => void) => unknown
-
 /**
  * The function `test.extend` gets. It works in both forms: `{ corpus: fixture }` calls it with
  * `use`, `.extend('corpus', fixture)` with `{ onCleanup }`.
  */
-export function fixtureOf(definition: FixtureDefinition, toUse?: ToUse, source: unknown = definition.factory): unknown {
+export function fixtureOf(definition: FixtureDefinition, source: unknown = definition.factory): unknown {
   const fixture = async (context: Record<string, unknown>, second: unknown): Promise<unknown> => {
-    const value = await provideValue(definition, context)
     const cleanups: Array<() => void> = []
-    const given = toUse ? toUse(value, cleanup => cleanups.push(cleanup)) : value
+    const given = await provideValue(definition, context, cleanup => cleanups.push(cleanup))
     if (typeof second === 'function') {
       try {
         return await (second as (value: unknown) => Promise<void>)(given)

@@ -21,11 +21,6 @@ export function rememberValueDigest(value: unknown, valueDigest: string): void {
 // A cachedDir() use is a path to a fresh copy: a new string each time, digested by what it holds.
 const digestsOfFolders = new Map<string, string>()
 
-/** What a copy of a stored value (or a folder restored from one) was made from. */
-export function digestOfCopy(value: object): string | undefined {
-  return digestsOfCopies.get(value)
-}
-
 export function rememberFolderDigest(path: string, valueDigest: string): void {
   digestsOfFolders.set(path, valueDigest)
 }

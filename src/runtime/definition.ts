@@ -10,4 +10,9 @@ export interface FixtureDefinition {
   factory: (context: any) => unknown
   options: ValidatedOptions
   site?: CallSite
+  /**
+   * Turns each use's decoded copy into what the use receives (a folder restored from a snapshot),
+   * registering what to undo when the use ends; timed as part of the copy.
+   */
+  materialize?: (decoded: unknown, valueDigest: string, onCleanup: (cleanup: () => void) => void) => unknown
 }

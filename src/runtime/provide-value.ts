@@ -19,11 +19,11 @@ const obtainedInFlight = new Map<string, Promise<Obtained>>()
 const slotsReadAhead = new Set<string>()
 
 /** The value a test receives: its own copy, from the cache or from one build. */
-export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>): Promise<unknown> {
+export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>, onCleanup: (cleanup: () => void) => void = () => {}): Promise<unknown> {
   const config = workerConfig(definition.label)
   const { site, name } = definition
   if (!site || !name) throw pluginMissing(definition.label)
-  if (config.mode === 'off') return buildUncached(definition, name, site, config, context)
+  if (config.mode === 'off') return buildUncached(definition, name, site, config, context, onCleanup)
 
   // Same-named fixtures defined twice in one module are told apart by their order.
   const file = site.occurrence ? `${site.file}#${site.occurrence}` : site.file
@@ -47,7 +47,8 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   }
   const { encoded, valueDigest, outcome } = await whileNamingTimeouts(context, config, name, obtained)
   const copyStarted = monotonicMs()
-  const value = decodeValue(encoded, definition.options.serializer)
+  const decoded = decodeValue(encoded, definition.options.serializer)
+  const value = definition.materialize ? definition.materialize(decoded, valueDigest, onCleanup) : decoded
   const copyMs = monotonicMs() - copyStarted
   recordCopy(config, { name, file, key, ms: copyMs })
   annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
@@ -86,10 +87,10 @@ function annotateTest(context: Record<string, unknown>, name: string, what: obje
 }
 
 /** `FIXTURE_CACHE=off`: a plain fixture, built on every use; the summary still counts the builds. */
-async function buildUncached(definition: FixtureDefinition, name: string, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<unknown> {
+async function buildUncached(definition: FixtureDefinition, name: string, site: CallSite, config: WorkerConfig, context: Record<string, unknown>, onCleanup: (cleanup: () => void) => void): Promise<unknown> {
   const started = monotonicMs()
   const value = await reportFailure(config, name, site.file, '', () => definition.factory(context))
   recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
   annotateTest(context, name, { outcome: 'built', reason: 'cache off' })
-  return value
+  return definition.materialize ? definition.materialize(value, '', onCleanup) : value
 }

@@ -77,6 +77,10 @@ describe('cachedDir', () => {
     expect(new Set(copies).size).toBe(copies.length)
     expect(copies.filter(existsSync)).toEqual([])
 
+    // With the cache off, each use still gets a folder of its own.
+    await runOk(project, [], { FIXTURE_CACHE: 'off' })
+    expect(project.takeBuilds().filter(name => name === 'repo')).toHaveLength(4)
+
     // An upstream value changed: the folder is built again, and its dependents too.
     project.edit('test/fixtures.ts', `return ['alpha', 'beta']`, `return ['alpha', 'beta', 'gamma']`)
     await runOk(project)
