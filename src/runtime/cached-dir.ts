@@ -2,10 +2,10 @@ import type { CallSite } from '../shared/protocol.js'
 import type { CachedFixture } from './cached.js'
 import type { CachedDirOptions } from './options.js'
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineFixture, fixtureOf } from './cached.js'
 import { forgetFolder, rememberFolderDigest } from './context-inputs.js'
+import { copyRoot } from './copy-root.js'
 import { removeTree, restoreDir, snapshotDir } from './dir-snapshot.js'
 
 // The snapshot is the stored value, byte for byte.
@@ -22,7 +22,7 @@ export function cachedDir(factory: unknown, options?: unknown, site?: CallSite):
   const definition = defineFixture('cachedDir', factory, options, site)
   const fill = definition.factory
   definition.factory = async (context: Record<string, unknown>) => {
-    const dir = mkdtempSync(join(tmpdir(), 'vfc-build-'))
+    const dir = mkdtempSync(join(copyRoot(256 << 20), 'vfc-build-'))
     try {
       await fill({ ...context, dir })
       return snapshotDir(dir, definition.label)
@@ -33,7 +33,7 @@ export function cachedDir(factory: unknown, options?: unknown, site?: CallSite):
   }
   definition.options.serializer = AS_BYTES as typeof definition.options.serializer
   definition.materialize = (snapshot, valueDigest, onCleanup) => {
-    const copy = mkdtempSync(join(tmpdir(), `vfc-dir-${(definition.name ?? 'dir').replace(/\W+/g, '_').slice(0, 40)}-`))
+    const copy = mkdtempSync(join(copyRoot((snapshot as Buffer).length), `vfc-dir-${(definition.name ?? 'dir').replace(/\W+/g, '_').slice(0, 40)}-`))
     restoreDir(snapshot as Buffer, copy)
     rememberFolderDigest(copy, valueDigest)
     onCleanup(() => {

@@ -53,6 +53,9 @@ export function restoreDir(snapshot: Buffer, root: string): void {
   if (!snapshot.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)) || start < 0) throw new CachedFixtureError('not a folder snapshot')
   const nodes = JSON.parse(snapshot.toString('utf8', MAGIC.length, start)) as Node[]
   let at = start + 1
+  // Files are created with their mode; only what the umask would take away needs a chmod (each one
+  // is a metadata write, which on some disks costs as much as the file).
+  const umask = process.umask()
   const folders: Array<{ path: string, mode: number }> = []
   for (const node of nodes) {
     const file = join(root, ...node.path.split('/'))
@@ -62,8 +65,9 @@ export function restoreDir(snapshot: Buffer, root: string): void {
       folders.push({ path: file, mode: node.mode })
     }
     else if (node.type === 'file') {
-      writeFileSync(file, snapshot.subarray(at, at += node.size), { mode: 0o600 })
-      chmodSync(file, node.mode)
+      // The new file's descriptor can write whatever its mode says.
+      writeFileSync(file, snapshot.subarray(at, at += node.size), { mode: node.mode })
+      if (node.mode & umask) chmodSync(file, node.mode)
     }
     else {
       symlinkSync(node.target, file)
