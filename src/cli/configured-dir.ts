@@ -1,9 +1,13 @@
-import type { FixtureCacheOptions } from '../node/config.js'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PACKAGE_NAME, resolveCacheDir } from '../shared/cache-dir.js'
+
+/** What the CLI needs of the plugin's options (read from the loaded config, not from the plugin's code). */
+interface PluginOptions {
+  dir?: string
+}
 
 // Vitest's own order: its config first, then Vite's, each in these extensions.
 const CONFIG_FILES = ['vitest.config', 'vite.config'].flatMap(name =>
@@ -37,7 +41,7 @@ async function viteConfigLoader(): Promise<Loader> {
 }
 
 /** Plugins may be nested in arrays and promises, as Vite allows. */
-async function findPluginOptions(plugins: unknown[]): Promise<FixtureCacheOptions | null> {
+async function findPluginOptions(plugins: unknown[]): Promise<PluginOptions | null> {
   for (const entry of plugins) {
     const plugin = await entry
     if (Array.isArray(plugin)) {
@@ -51,7 +55,7 @@ async function findPluginOptions(plugins: unknown[]): Promise<FixtureCacheOption
   return null
 }
 
-function isOurPlugin(plugin: unknown): plugin is { api: { options: FixtureCacheOptions } } {
+function isOurPlugin(plugin: unknown): plugin is { api: { options: PluginOptions } } {
   const candidate = plugin as { name?: unknown, api?: { options?: unknown } } | null
   return candidate?.name === PACKAGE_NAME && typeof candidate.api?.options === 'object'
 }

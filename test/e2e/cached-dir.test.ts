@@ -135,6 +135,7 @@ test('second test of the file sees it', ({ tree }) => {
   it('stores nothing when its factory throws, and refuses what it cannot restore, naming the path', async () => {
     const project = Project.create({
       'test/a.test.ts': `
+import { execFileSync } from 'node:child_process'
 import { linkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test as base, expect } from 'vitest'
@@ -148,15 +149,20 @@ const test = base.extend({
     writeFileSync(join(dir, 'one.txt'), 'x')
     linkSync(join(dir, 'one.txt'), join(dir, 'two.txt'))
   }),
+  piped: cachedDir(async ({ dir }) => {
+    execFileSync('mkfifo', [join(dir, 'events')])
+  }),
 })
 test('broken', ({ broken }) => { expect(broken).toBeDefined() })
 test('linked', ({ linked }) => { expect(linked).toBeDefined() })
+test('piped', ({ piped }) => { expect(piped).toBeDefined() })
 `,
     })
     const result = await project.run()
     expect(result.code).toBe(1)
     expect(result.output).toContain('seeding failed halfway')
     expect(result.output).toMatch(/cachedDir\(\) "linked" \(test\/a\.test\.ts\): (one|two)\.txt is a hard link/)
+    expect(result.output).toMatch(/cachedDir\(\) "piped" \(test\/a\.test\.ts\): events is a named pipe, which a snapshot cannot restore/)
     expect(project.cacheEntries()).toEqual([])
   })
 })
