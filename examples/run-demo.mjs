@@ -1,23 +1,10 @@
 // `npm run demo`: runs the corpus-search example twice from an empty cache and shows what the cache saved.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { installPacked } from '../scripts/install-packed.mjs'
+import { prepareExample, vitest } from './prepare-example.mjs'
 
-const repo = fileURLToPath(new URL('..', import.meta.url))
-const example = join(repo, 'examples/corpus-search')
-const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
-
-if (!existsSync(join(repo, 'dist/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (npm run demo does).')
-  process.exit(1)
-}
-// The example imports the package by name, as a user's project would: install this checkout's build there.
-installPacked(join(example, 'node_modules'))
-
-rmSync(join(example, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
+const example = prepareExample('corpus-search', 'demo')
 // Each factory appends its name here. The factories read DEMO_BUILD_LOG while they build, which
 // makes it one of their inputs: its value stays the same from run to run, the file is emptied.
 const buildLog = join(example, 'node_modules/.demo/builds.log')

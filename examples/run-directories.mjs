@@ -1,22 +1,9 @@
 // `npm run demo:dirs`: the folder fixtures example (a PGlite database, a SQLite file, a git
 // repository with 500 commits), cold then warm, from an empty cache.
 import { spawnSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { installPacked } from '../scripts/install-packed.mjs'
+import { prepareExample, vitest } from './prepare-example.mjs'
 
-const repo = fileURLToPath(new URL('..', import.meta.url))
-const example = join(repo, 'examples/directories')
-const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
-
-if (!existsSync(join(repo, 'dist/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (npm run demo:dirs does).')
-  process.exit(1)
-}
-installPacked(join(example, 'node_modules'))
-rmSync(join(example, 'node_modules/.cache/vitest-fixture-cache'), { recursive: true, force: true })
+const example = prepareExample('directories', 'demo:dirs')
 
 function run(label) {
   const started = performance.now()
