@@ -1,8 +1,7 @@
 // `npm run demo`: runs the corpus-search example twice from an empty cache and shows what the cache saved.
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { prepareExample, vitest } from './prepare-example.mjs'
+import { prepareExample, runExample } from './prepare-example.mjs'
 
 const example = prepareExample('corpus-search', 'demo')
 // Each factory appends its name here. The factories read DEMO_BUILD_LOG while they build, which
@@ -12,21 +11,8 @@ mkdirSync(dirname(buildLog), { recursive: true })
 
 function run(label) {
   writeFileSync(buildLog, '')
-  const started = performance.now()
-  const result = spawnSync(process.execPath, [vitest, 'run'], {
-    cwd: example,
-    encoding: 'utf8',
-    env: { ...process.env, DEMO_BUILD_LOG: buildLog, FORCE_COLOR: '0', NO_COLOR: '1' },
-  })
-  const seconds = (performance.now() - started) / 1000
-  const output = `${result.stdout}${result.stderr}`
-  if (result.status !== 0) {
-    console.error(output)
-    console.error(`The ${label} run failed.`)
-    process.exit(1)
-  }
+  const { seconds, output, tests } = runExample(example, label, [], { DEMO_BUILD_LOG: buildLog })
   const builds = existsSync(buildLog) ? readFileSync(buildLog, 'utf8').split('\n').filter(Boolean) : []
-  const tests = output.match(/Tests\s+(.+)/)?.[1]?.trim() ?? ''
   console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  ${String(builds.length).padStart(2)} fixture builds ${builds.length ? `(${builds.join(', ')})` : '            '}  tests: ${tests}`)
   // What the plugin itself reported for the run.
   console.log(`           ${output.match(/fixture cache: .*/)?.[0] ?? ''}`)

@@ -1,25 +1,12 @@
 // `npm run demo:dirs`: the folder fixtures example (a PGlite database, a SQLite file, a git
 // repository with 500 commits), cold then warm, from an empty cache.
-import { spawnSync } from 'node:child_process'
-import { prepareExample, vitest } from './prepare-example.mjs'
+import { prepareExample, runExample } from './prepare-example.mjs'
 
 const example = prepareExample('directories', 'demo:dirs')
 
 function run(label) {
-  const started = performance.now()
-  const result = spawnSync(process.execPath, [vitest, 'run', '--reporter=verbose'], {
-    cwd: example,
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  })
-  const seconds = (performance.now() - started) / 1000
-  const output = `${result.stdout}${result.stderr}`
-  if (result.status !== 0) {
-    console.error(output)
-    console.error(`The ${label} run failed.`)
-    process.exit(1)
-  }
-  console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  tests: ${output.match(/Tests\s+(.+)/)?.[1]?.trim() ?? ''}`)
+  const { seconds, output, tests } = runExample(example, label, ['--reporter=verbose'])
+  console.log(`${label.padEnd(5)} run: ${seconds.toFixed(1).padStart(5)} s  tests: ${tests}`)
   for (const line of output.split('\n').filter(line => /fixture cache: |^ {2}[✓↻✗] /.test(line))) console.log(`           ${line.trim()}`)
   return seconds
 }
