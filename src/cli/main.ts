@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { cac } from 'cac'
 import { DEFAULT_DIR } from '../shared/cache-dir.js'
+import { describeError } from '../shared/describe-error.js'
 import { clear, explain, info, list, openExisting, prune } from './commands.js'
 import { configuredCacheDir } from './configured-dir.js'
 import { UsageError } from './format.js'
@@ -30,7 +31,7 @@ async function cacheDir(options: GlobalOptions): Promise<string> {
 }
 
 function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 300)
+  return describeError(error).replace(/\s+/g, ' ').trim().slice(0, 300)
 }
 
 async function run(options: GlobalOptions, action: (dir: string) => string): Promise<void> {

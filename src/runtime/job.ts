@@ -40,7 +40,3 @@ export function rebuildsAnyway(config: WorkerConfig, name: string): boolean {
 export function refreshRequested(config: WorkerConfig, name: string): boolean {
   return config.refresh === true || config.refresh.includes(name)
 }
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}

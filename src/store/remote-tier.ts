@@ -4,6 +4,7 @@
 import type { RemoteDriver } from './driver.js'
 import type { Entry } from './entry-format.js'
 import type { Slot } from './paths.js'
+import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { RemoteError } from './drivers/turborepo.js'
@@ -59,7 +60,7 @@ export class RemoteTier {
   }
 
   private trouble(error: unknown, warn: (message: string) => void): void {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = describeError(error)
     if (error instanceof RemoteError && error.kind === 'untrusted') return warn(`${message}; rebuilding`)
     if (error instanceof RemoteError && error.kind === 'too-large') return warn(`${message}; not shared`)
     this.off = message

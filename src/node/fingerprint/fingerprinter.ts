@@ -5,6 +5,7 @@ import type { CodeSummary, ModuleSummary } from './module-summary.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, extname, relative, resolve, sep } from 'node:path'
+import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
 import { CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
 import { parseModule } from './module-facts.js'
@@ -90,7 +91,7 @@ export class Fingerprinter {
       }
       catch (error) {
         // One call's trouble is that fixture's error, not every fixture's of the module.
-        answer[id] = { error: error instanceof Error ? error.message : String(error) }
+        answer[id] = { error: describeError(error) }
       }
     }
     return answer
