@@ -11,7 +11,7 @@ import { openStore } from '../store/open-store.js'
 import { DEFAULT_COLD_TIMEOUT_MS, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
 import { FixtureCacheReporter } from './reporter.js'
-import { removeLeftovers } from './sweep.js'
+import { removeLeftovers, sweepOldTemporaryFolders } from './sweep.js'
 
 // Vitest 5 names it defineCacheKeyGenerator; 4.1 experimental_defineCacheKeyGenerator.
 type CacheKeyGenerator = (module: { id: string }) => string | false | undefined
@@ -74,6 +74,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     vitest.config.reporters.push(reporter)
     setMainProcessConfig(workerConfig)
     sweepOldJournals()
+    sweepOldTemporaryFolders()
     if (workerConfig.mode === 'on' || workerConfig.mode === 'verify') removeLeftovers(workerConfig.dir)
     if (buildsEverything(workerConfig) && options.coldTimeout !== false) {
       started.coldTimeoutMs = options.coldTimeout ?? DEFAULT_COLD_TIMEOUT_MS

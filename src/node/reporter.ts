@@ -8,6 +8,7 @@ import { prune } from '../store/prune.js'
 import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
 import { shareBuilt } from './share-built.js'
+import { removeRunCopies } from './sweep.js'
 import type { FixtureOutcome } from './run-summary.js'
 import { aggregate, detailLines, summaryLine } from './run-summary.js'
 
@@ -49,6 +50,7 @@ export class FixtureCacheReporter implements Reporter {
     const lines = readJournal(config.journal)
     const remoteOff = existsSync(join(config.journal, REMOTE_OFF_MARKER))
     clearJournal(config.journal)
+    removeRunCopies(config.runId)
     const events = journalEvents(lines)
     const shared = remoteOff ? { warnings: [] } : await shareBuilt(config, lines)
     for (const warning of [...journalWarnings(lines), ...shared.warnings]) this.warn(`[vitest-fixture-cache] ${warning}`)

@@ -3,6 +3,7 @@ import type { WorkerConfig } from '../shared/protocol.js'
 import type { HeaderFields } from '../store/entry-format.js'
 import type { Encoded } from './codec.js'
 import type { Job, Obtained } from './job.js'
+import type { Recording } from './read-recorder.js'
 import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
@@ -29,14 +30,27 @@ export async function reportFailure<T>(config: WorkerConfig, name: string, file:
   }
 }
 
+/** The factory's value and what it read, inside what the definition puts around it. */
+async function runFactory(job: Job): Promise<{ value: unknown, recording: Recording, ignored: string[] }> {
+  const { factory, around } = job.definition
+  if (!around) return { ...await recordReads(() => factory(job.context)), ignored: [] }
+  let recording!: Recording
+  const { value, ignored } = await around(job.context, async (context) => {
+    const recorded = await recordReads(() => factory(context))
+    recording = recorded.recording
+    return recorded.value
+  })
+  return { value, recording, ignored }
+}
+
 /** Runs the factory with its reads recorded; publishes the entry when given where. */
 export async function build(job: Job, reason: Reason, publish?: Publish): Promise<Obtained> {
   recordBuildStart(job.config, job.name)
   const started = monotonicMs()
-  const { value, recording } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => recordReads(() => job.definition.factory(job.context)))
+  const { value, recording, ignored } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => runFactory(job))
   const buildMs = monotonicMs() - started
   const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
-  const recorded = recordedInputs(recording, job.scope)
+  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] })
   if (pinned) recorded.push(pinned)
   const payload = payloadOf(encoded)
   const valueDigest = digest(payload)

@@ -5,8 +5,10 @@ import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineFixture, fixtureOf } from './cached.js'
 import { forgetFolder, rememberFolderDigest } from './context-inputs.js'
-import { copyRoot } from './copy-root.js'
-import { removeTree, restoreDir, snapshotDir } from './dir-snapshot.js'
+import { debug } from './debug.js'
+import { removeTree } from '../shared/remove-tree.js'
+import { snapshotDir } from './dir-snapshot.js'
+import { copyOfSnapshot, copyRoot } from './folder-copies.js'
 
 // The snapshot is the stored value, byte for byte.
 const AS_BYTES = { serialize: (snapshot: Buffer) => snapshot, deserialize: (bytes: Buffer) => bytes }
@@ -20,21 +22,21 @@ const AS_BYTES = { serialize: (snapshot: Buffer) => snapshot, deserialize: (byte
 export function cachedDir<C = any>(factory: (context: C & { dir: string }) => unknown, options?: CachedDirOptions<C>): CachedFixture<string>
 export function cachedDir(factory: unknown, options?: unknown, site?: CallSite): unknown {
   const definition = defineFixture('cachedDir', factory, options, site)
-  const fill = definition.factory
-  definition.factory = async (context: Record<string, unknown>) => {
-    const dir = mkdtempSync(join(copyRoot(256 << 20), 'vfc-build-'))
+  definition.around = async (context, run) => {
+    const dir = mkdtempSync(join(copyRoot(256 << 20).root, 'vfc-build-'))
     try {
-      await fill({ ...context, dir })
-      return snapshotDir(dir, definition.label)
+      await run({ ...context, dir })
+      // Outside the recording: reading the folder back is ours, not the factory's.
+      return { value: snapshotDir(dir, definition.label), ignored: [dir] }
     }
     finally {
       removeTree(dir)
     }
   }
   definition.options.serializer = AS_BYTES as typeof definition.options.serializer
-  definition.materialize = (snapshot, valueDigest, onCleanup) => {
-    const copy = mkdtempSync(join(copyRoot((snapshot as Buffer).length), `vfc-dir-${(definition.name ?? 'dir').replace(/\W+/g, '_').slice(0, 40)}-`))
-    restoreDir(snapshot as Buffer, copy)
+  definition.materialize = (snapshot, valueDigest, onCleanup, runId) => {
+    const { path: copy, method } = copyOfSnapshot(snapshot as Buffer, valueDigest, definition.name ?? 'dir', runId)
+    debug(`${definition.name}: copy at ${copy} (${method === 'memory' ? 'written in memory' : 'cloned from this worker\'s restored copy'})`)
     rememberFolderDigest(copy, valueDigest)
     onCleanup(() => {
       forgetFolder(copy)

@@ -11,8 +11,13 @@ export interface FixtureDefinition {
   options: ValidatedOptions
   site?: CallSite
   /**
+   * Runs the factory inside what it needs (cachedDir: a fresh folder, then its snapshot); `run`
+   * records what the factory reads. Paths it names in `ignored` are not inputs (the folder itself).
+   */
+  around?: (context: Record<string, unknown>, run: (context: Record<string, unknown>) => Promise<unknown>) => Promise<{ value: unknown, ignored: string[] }>
+  /**
    * Turns each use's decoded copy into what the use receives (a folder restored from a snapshot),
    * registering what to undo when the use ends; timed as part of the copy.
    */
-  materialize?: (decoded: unknown, valueDigest: string, onCleanup: (cleanup: () => void) => void) => unknown
+  materialize?: (decoded: unknown, valueDigest: string, onCleanup: (cleanup: () => void) => void, runId: string) => unknown
 }

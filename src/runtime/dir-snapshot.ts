@@ -1,7 +1,7 @@
 // A folder as one blob: what cachedDir() stores. File contents, modes, symbolic links (as links,
 // never followed) and empty folders; in path order and without times, so the same tree gives the
 // same bytes (verify compares them). What a snapshot cannot give back faithfully is refused.
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { CachedFixtureError } from './errors.js'
 
@@ -47,8 +47,12 @@ export function snapshotDir(root: string, label: string): Buffer {
   return Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(nodes)}\n`), ...contents])
 }
 
-/** Makes the tree of a snapshot under `root` (an empty folder). */
-export function restoreDir(snapshot: Buffer, root: string): void {
+/**
+ * Makes the tree of a snapshot under `root` (an empty folder). With `from`, a tree restored from
+ * the same snapshot before, files are cloned from it (copy-on-write where the file system can)
+ * instead of written from the snapshot's bytes.
+ */
+export function restoreDir(snapshot: Buffer, root: string, from?: string): void {
   const start = snapshot.indexOf(0x0A, MAGIC.length)
   if (!snapshot.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)) || start < 0) throw new CachedFixtureError('not a folder snapshot')
   const nodes = JSON.parse(snapshot.toString('utf8', MAGIC.length, start)) as Node[]
@@ -65,9 +69,11 @@ export function restoreDir(snapshot: Buffer, root: string): void {
       folders.push({ path: file, mode: node.mode })
     }
     else if (node.type === 'file') {
-      // The new file's descriptor can write whatever its mode says.
-      writeFileSync(file, snapshot.subarray(at, at += node.size), { mode: node.mode })
-      if (node.mode & umask) chmodSync(file, node.mode)
+      const bytes = snapshot.subarray(at, at += node.size)
+      // A clone takes the source's mode; a new file's descriptor can write whatever its mode says.
+      if (from) copyFileSync(join(from, ...node.path.split('/')), file, constants.COPYFILE_FICLONE)
+      else writeFileSync(file, bytes, { mode: node.mode })
+      if (!from && node.mode & umask) chmodSync(file, node.mode)
     }
     else {
       symlinkSync(node.target, file)
@@ -75,26 +81,6 @@ export function restoreDir(snapshot: Buffer, root: string): void {
   }
   // Folder modes last, deepest first: a read-only folder must not stop its contents being written.
   for (const folder of folders.reverse()) chmodSync(folder.path, folder.mode)
-}
-
-/** Removes a restored copy, read-only folders in it too (a test may have made more of them). */
-export function removeTree(root: string): void {
-  try {
-    rmSync(root, { recursive: true, force: true })
-  }
-  catch {
-    const writable = (folder: string): void => {
-      try {
-        chmodSync(folder, 0o700)
-        for (const name of readdirSync(folder)) {
-          if (lstatSync(join(folder, name)).isDirectory()) writable(join(folder, name))
-        }
-      }
-      catch {}
-    }
-    writable(root)
-    rmSync(root, { recursive: true, force: true })
-  }
 }
 
 function refuse(label: string, path: string, problem: string): never {

@@ -48,7 +48,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const { encoded, valueDigest, outcome } = await whileNamingTimeouts(context, config, name, obtained)
   const copyStarted = monotonicMs()
   const decoded = decodeValue(encoded, definition.options.serializer)
-  const value = definition.materialize ? definition.materialize(decoded, valueDigest, onCleanup) : decoded
+  const value = definition.materialize ? definition.materialize(decoded, valueDigest, onCleanup, config.runId) : decoded
   const copyMs = monotonicMs() - copyStarted
   recordCopy(config, { name, file, key, ms: copyMs })
   annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
@@ -89,8 +89,9 @@ function annotateTest(context: Record<string, unknown>, name: string, what: obje
 /** `FIXTURE_CACHE=off`: a plain fixture, built on every use; the summary still counts the builds. */
 async function buildUncached(definition: FixtureDefinition, name: string, site: CallSite, config: WorkerConfig, context: Record<string, unknown>, onCleanup: (cleanup: () => void) => void): Promise<unknown> {
   const started = monotonicMs()
-  const value = await reportFailure(config, name, site.file, '', () => definition.factory(context))
+  const { factory, around } = definition
+  const value = await reportFailure(config, name, site.file, '', async () => (around ? (await around(context, async given => factory(given))).value : factory(context)))
   recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
   annotateTest(context, name, { outcome: 'built', reason: 'cache off' })
-  return definition.materialize ? definition.materialize(value, '', onCleanup) : value
+  return definition.materialize ? definition.materialize(value, '', onCleanup, config.runId) : value
 }

@@ -23,6 +23,13 @@ export interface WorkerConfig {
   remote?: RemoteConfig
 }
 
+/**
+ * Folder fixtures' temporary folders are named with these prefixes; a worker's restored copy (that
+ * uses are cloned from) lives under `vfc-pristine-<run id>`, removed by the plugin at the run's end.
+ */
+export const TEMPORARY_FOLDER_PREFIXES = ['vfc-build-', 'vfc-dir-', 'vfc-pristine-'] as const
+export const pristineFolderName = (runId: string): string => `vfc-pristine-${runId}`
+
 /** A file in the run's journal folder saying the remote tier is off for the rest of the run (a server refused or failed). */
 export const REMOTE_OFF_MARKER = 'remote-off'
 

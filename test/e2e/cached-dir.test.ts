@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Project, runOk } from '../helpers/project.js'
@@ -76,6 +76,16 @@ describe('cachedDir', () => {
     const copies = project.read('copies.log').split('\n').filter(Boolean)
     expect(new Set(copies).size).toBe(copies.length)
     expect(copies.filter(existsSync)).toEqual([])
+
+    // On disk (no memory file system, or FIXTURE_CACHE_COPY_DIR): each use's copy is cloned from
+    // the worker's restored one; the same files, modes and links, nothing left behind.
+    const copyDir = join(project.dir, 'copies')
+    mkdirSync(copyDir)
+    writeFileSync(join(project.dir, 'copies.log'), '')
+    await runOk(project, [], { FIXTURE_CACHE_COPY_DIR: copyDir })
+    expect(project.takeBuilds()).toEqual([])
+    expect(project.read('copies.log').split('\n').filter(Boolean).every(copy => copy.startsWith(copyDir))).toBe(true)
+    expect(readdirSync(copyDir)).toEqual([])
 
     // With the cache off, each use still gets a folder of its own.
     await runOk(project, [], { FIXTURE_CACHE: 'off' })
