@@ -36,7 +36,7 @@ export function cachedDir(factory: unknown, options?: unknown, site?: CallSite):
   definition.options.serializer = AS_BYTES as typeof definition.options.serializer
   definition.materialize = (snapshot, valueDigest, onCleanup, runId) => {
     const { path: copy, method } = copyOfSnapshot(snapshot as Buffer, valueDigest, definition.name ?? 'dir', runId)
-    debug(`${definition.name}: copy at ${copy} (${method === 'memory' ? 'written in memory' : 'cloned from this worker\'s restored copy'})`)
+    debug(`${definition.name}: copy at ${copy} (${method === 'written' ? 'written from the snapshot' : 'cloned from this worker\'s restored copy'})`)
     rememberFolderDigest(copy, valueDigest)
     onCleanup(() => {
       forgetFolder(copy)

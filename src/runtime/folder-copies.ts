@@ -6,13 +6,13 @@
 // clone where the file system has them, btrfs, XFS, APFS; else the kernel copies the bytes).
 // `FIXTURE_CACHE_COPY_DIR` chooses the folder instead; it is read once, before any factory runs,
 // so it never counts as something a factory read.
-const CHOSEN = process.env.FIXTURE_CACHE_COPY_DIR
 import { mkdirSync, mkdtempSync, readFileSync, statfsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pristineFolderName } from '../shared/protocol.js'
 import { restoreDir } from './dir-snapshot.js'
 
+const CHOSEN = process.env.FIXTURE_CACHE_COPY_DIR
 const MEMORY = '/dev/shm'
 // Room left for the tests' own writes into their copies, and for copies of other workers.
 const HEADROOM = 4
@@ -20,11 +20,6 @@ const HEADROOM = 4
 let memoryUsable: boolean | undefined
 
 /** The folder to make a temporary tree of about `bytes` in, and whether it is in memory. */
-/** Where a worker's restored copies go when copies are not in memory (the plugin removes them there). */
-export function diskCopyRoot(): string {
-  return CHOSEN ?? tmpdir()
-}
-
 export function copyRoot(bytes: number): { root: string, memory: boolean } {
   if (CHOSEN) return { root: CHOSEN, memory: false }
   memoryUsable ??= isMemoryFolder(MEMORY)
@@ -35,11 +30,11 @@ export function copyRoot(bytes: number): { root: string, memory: boolean } {
     }
     catch {}
   }
-  return { root: diskCopyRoot(), memory: false }
+  return { root: tmpdir(), memory: false }
 }
 
-/** How a use's copy was made: written from the snapshot in memory, or cloned from this worker's restored copy. */
-export type CopyMethod = 'memory' | 'clone'
+/** How a use's copy was made: written from the snapshot, or cloned from this worker's restored copy. */
+export type CopyMethod = 'written' | 'cloned'
 
 // Per snapshot (by its digest), this worker's restored copy that uses are cloned from. It lives in
 // the run's folder, which the plugin removes when the run ends (workers are killed, not exited).
@@ -49,9 +44,10 @@ const pristine = new Map<string, string>()
 export function copyOfSnapshot(snapshot: Buffer, valueDigest: string, name: string, runId: string, where = copyRoot(snapshot.length)): { path: string, method: CopyMethod } {
   const { root, memory } = where
   const path = mkdtempSync(join(root, `vfc-dir-${name.replace(/\W+/g, '_').slice(0, 40)}-`))
-  if (memory) {
+  // In memory writing is cheap; a snapshot of unknown digest (the cache off) has no restored copy to reuse.
+  if (memory || !valueDigest) {
     restoreDir(snapshot, path)
-    return { path, method: 'memory' }
+    return { path, method: 'written' }
   }
   let source = pristine.get(`${runId}\0${valueDigest}`)
   if (!source) {
@@ -62,7 +58,7 @@ export function copyOfSnapshot(snapshot: Buffer, valueDigest: string, name: stri
     pristine.set(`${runId}\0${valueDigest}`, source)
   }
   restoreDir(snapshot, path, source)
-  return { path, method: 'clone' }
+  return { path, method: 'cloned' }
 }
 
 function isMemoryFolder(folder: string): boolean {
