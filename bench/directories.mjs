@@ -50,9 +50,9 @@ function trees(scratch) {
     times.restore.push(timed(() => restoreDir(snapshot, restored)))
     // The disk path: a worker's restored copy (made once, on the first use) cloned for each use.
     const disk = { root: scratch, memory: false }
-    if (round === 0) rmSync(copyOfSnapshot(snapshot, 'tree', 'tree', 'bench', disk).path, { recursive: true, force: true })
+    if (round === 0) rmSync(copyOfSnapshot(snapshot, 'tree', 'tree', 'bench', false, disk).path, { recursive: true, force: true })
     let cloned
-    times.clone.push(timed(() => ({ path: cloned } = copyOfSnapshot(snapshot, 'tree', 'tree', 'bench', disk))))
+    times.clone.push(timed(() => ({ path: cloned } = copyOfSnapshot(snapshot, 'tree', 'tree', 'bench', false, disk))))
     rmSync(cloned, { recursive: true, force: true })
     times.copy.push(timed(() => spawnSync('cp', ['-r', source, join(scratch, `copy-${round}`)])))
     const rebuilt = mkdtempSync(join(scratch, 'rebuild-'))

@@ -1,6 +1,6 @@
 import MagicString from 'magic-string'
 import { fingerprintModuleId } from '../shared/protocol.js'
-import { FACTORY_ARGUMENT, findCallSites } from './fingerprint/call-sites.js'
+import { factoryArgument, findCallSites } from './fingerprint/call-sites.js'
 
 /**
  * Hands each `cached(factory, options?)` and `cachedValue(name, factory, options?)` call what
@@ -23,8 +23,9 @@ export function injectCallSites(code: string, file: string): { code: string, map
     const args = call.arguments
     const last = args.at(-1)
     // The site goes after the options: a call with no factory or with more arguments is left for cached() to report.
-    const optionsIndex = FACTORY_ARGUMENT[entry] + 1
-    if (!last || args.length <= FACTORY_ARGUMENT[entry] || args.length > optionsIndex + 1) continue
+    const factoryIndex = factoryArgument(entry, call)
+    const optionsIndex = factoryIndex + 1
+    if (!last || args.length <= factoryIndex || args.length > optionsIndex + 1) continue
     const padding = args.length === optionsIndex ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
     const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run)`

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pristineFolderName, TEMPORARY_FOLDER_PREFIXES } from '../shared/protocol.js'
+import { runFolderName, TEMPORARY_FOLDER_PREFIXES } from '../shared/protocol.js'
 import { removeTree } from '../shared/remove-tree.js'
 import { openStore } from '../store/open-store.js'
 import { safeReaddir } from '../store/safe-fs.js'
@@ -25,7 +25,7 @@ const temporaryRoots = (): string[] => [process.env.FIXTURE_CACHE_COPY_DIR, '/de
 
 /** Removes the folders this run's workers cloned folder fixtures' copies from. */
 export function removeRunCopies(runId: string): void {
-  for (const root of temporaryRoots()) removeTree(join(root, pristineFolderName(runId)))
+  for (const root of temporaryRoots()) removeTree(join(root, runFolderName(runId)))
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000

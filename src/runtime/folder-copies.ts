@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, statfsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pristineFolderName } from '../shared/protocol.js'
+import { runFolderName } from '../shared/protocol.js'
 import { restoreDir } from './dir-snapshot.js'
 
 const CHOSEN = process.env.FIXTURE_CACHE_COPY_DIR
@@ -40,10 +40,15 @@ export type CopyMethod = 'written' | 'cloned'
 // the run's folder, which the plugin removes when the run ends (workers are killed, not exited).
 const pristine = new Map<string, string>()
 
-/** A fresh copy of a folder snapshot, in a new temporary folder named after the fixture. */
-export function copyOfSnapshot(snapshot: Buffer, valueDigest: string, name: string, runId: string, where = copyRoot(snapshot.length)): { path: string, method: CopyMethod } {
+/**
+ * A fresh copy of a folder snapshot, in a new temporary folder named after the fixture; with
+ * `untilRunEnd`, inside the run's folder, which the plugin removes when the run ends.
+ */
+export function copyOfSnapshot(snapshot: Buffer, valueDigest: string, name: string, runId: string, untilRunEnd = false, where = copyRoot(snapshot.length)): { path: string, method: CopyMethod } {
   const { root, memory } = where
-  const path = mkdtempSync(join(root, `vfc-dir-${name.replace(/\W+/g, '_').slice(0, 40)}-`))
+  const runFolder = join(root, runFolderName(runId))
+  if (untilRunEnd) mkdirSync(runFolder, { recursive: true, mode: 0o700 })
+  const path = mkdtempSync(join(untilRunEnd ? runFolder : root, `vfc-dir-${name.replace(/\W+/g, '_').slice(0, 40)}-`))
   // In memory writing is cheap; a snapshot of unknown digest (the cache off) has no restored copy to reuse.
   if (memory || !valueDigest) {
     restoreDir(snapshot, path)
@@ -51,7 +56,6 @@ export function copyOfSnapshot(snapshot: Buffer, valueDigest: string, name: stri
   }
   let source = pristine.get(`${runId}\0${valueDigest}`)
   if (!source) {
-    const runFolder = join(root, pristineFolderName(runId))
     mkdirSync(runFolder, { recursive: true, mode: 0o700 })
     source = mkdtempSync(join(runFolder, 'copy-'))
     restoreDir(snapshot, source)

@@ -37,10 +37,15 @@ const KNOWN_BY_ENTRY = {
   cached: new Set(['name', 'key', 'files', 'env', 'scope', 'serializer']),
   cachedValue: new Set(['key', 'files', 'env', 'serializer']),
   cachedDir: new Set(['name', 'key', 'files', 'env', 'scope']),
+  // cachedDir('name', factory): named by its argument, no scope, no serializer.
+  cachedDirValue: new Set(['key', 'files', 'env']),
 }
 
 /** `cachedDir()`'s options: `cached()`'s, less the serializer. */
 export type CachedDirOptions<C = any> = Omit<CachedOptions<string, C>, 'serializer'>
+
+/** `cachedDir('name', factory, options?)`'s options: `cachedValue()`'s, less the serializer. */
+export type CachedDirValueOptions = Omit<CachedValueOptions, 'serializer'>
 
 /** `cachedValue()`'s options: what `cached()` takes, less what only a fixture has. */
 export type CachedValueOptions<V = unknown> = Omit<CachedOptions<V, never>, 'name' | 'scope' | 'key'> & {
@@ -52,10 +57,10 @@ const SCOPES = new Set(['test', 'file', 'worker'])
 /** Checks `cached()` (or `cachedValue()`) arguments where they are written, so a mistake fails at definition time. */
 export function validateOptions(factory: unknown, options: unknown, label: string, entry: keyof typeof KNOWN_BY_ENTRY = 'cached'): ValidatedOptions {
   const fail = (problem: string): never => {
-    throw new CachedFixtureError(`${entry}() ${label}: ${problem}`)
+    throw new CachedFixtureError(`${entry === 'cachedDirValue' ? 'cachedDir' : entry}() ${label}: ${problem}`)
   }
   const known = KNOWN_BY_ENTRY[entry]
-  if (typeof factory !== 'function') fail(`the ${entry === 'cachedValue' ? 'second' : 'first'} argument must be the factory function, got ${describe(factory)}`)
+  if (typeof factory !== 'function') fail(`the ${entry === 'cachedValue' || entry === 'cachedDirValue' ? 'second' : 'first'} argument must be the factory function, got ${describe(factory)}`)
   if (options === undefined) return { files: [], env: [], scope: 'test' }
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     fail(`options must be an object, got ${describe(options)}`)

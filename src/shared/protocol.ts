@@ -24,11 +24,12 @@ export interface WorkerConfig {
 }
 
 /**
- * Folder fixtures' temporary folders are named with these prefixes; a worker's restored copy (that
- * uses are cloned from) lives under `vfc-pristine-<run id>`, removed by the plugin at the run's end.
+ * Folder fixtures' temporary folders are named with these prefixes. What lives until the run's end
+ * (a worker's restored copy that uses are cloned from; `cachedDir('name', …)` copies) is in
+ * `vfc-run-<run id>`, removed by the plugin when the run ends.
  */
-export const TEMPORARY_FOLDER_PREFIXES = ['vfc-build-', 'vfc-dir-', 'vfc-pristine-'] as const
-export const pristineFolderName = (runId: string): string => `vfc-pristine-${runId}`
+export const TEMPORARY_FOLDER_PREFIXES = ['vfc-build-', 'vfc-dir-', 'vfc-run-'] as const
+export const runFolderName = (runId: string): string => `vfc-run-${runId}`
 
 /** A file in the run's journal folder saying the remote tier is off for the rest of the run (a server refused or failed). */
 export const REMOTE_OFF_MARKER = 'remote-off'

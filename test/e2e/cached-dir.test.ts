@@ -128,6 +128,41 @@ test('second test of the file sees it', ({ tree }) => {
     expect(copies.filter(existsSync)).toEqual([])
   })
 
+  it('cachedDir(\'name\', factory) at a test file\'s top level and in a hook: built once, a copy per call, gone after the run', async () => {
+    const helper = `
+import { appendFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cachedDir } from 'vitest-fixture-cache'
+export const seeded = () => cachedDir('seeded', async ({ dir }) => {
+  appendFileSync('builds.log', 'seeded\\n')
+  writeFileSync(join(dir, 'rows.txt'), 'a\\nb')
+}, { key: 'v1' })
+`
+    const user = `
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, expect, test } from 'vitest'
+import { seeded } from './seeded'
+const atTop = await seeded()
+let inHook: string
+beforeAll(async () => { inHook = await seeded() })
+test('each call has its own copy', () => {
+  appendFileSync('copies.log', atTop + '\\n' + inHook + '\\n')
+  expect(atTop).not.toBe(inHook)
+  writeFileSync(join(atTop, 'rows.txt'), 'changed')
+  expect(readFileSync(join(inHook, 'rows.txt'), 'utf8')).toBe('a\\nb')
+})
+`
+    const project = Project.create({ 'test/seeded.ts': helper, 'test/a.test.ts': user, 'test/b.test.ts': user })
+    await runOk(project)
+    expect(project.takeBuilds()).toEqual(['seeded'])
+    await runOk(project)
+    expect(project.takeBuilds()).toEqual([])
+    const copies = project.read('copies.log').split('\n').filter(Boolean)
+    expect(new Set(copies).size).toBe(8)
+    expect(copies.filter(existsSync)).toEqual([])
+  })
+
   it('rebuilds a damaged snapshot, never serves it', async () => {
     const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USES })
     await runOk(project)

@@ -29,6 +29,16 @@ describe('fixture names', () => {
     expect(injected).toContain(`cachedValue('dump', async () => 1, undefined, {"name":"dump","file":"test/a.test.ts","occurrence":0,"deps":[]`)
   })
 
+  it('reads cachedDir() in both shapes: a fixture without `dir` among its fixtures, and the named twin', () => {
+    const found = findCallSites(`import { cachedDir } from 'vitest-fixture-cache'
+      test.extend({ repo: cachedDir(async ({ dir, corpus }) => fill(dir, corpus)) })
+      const copy = await cachedDir('seeded', async ({ dir }) => fill(dir), { key: 'v1' })
+    `, 'test/a.test.ts')
+    expect(found.map(({ site }) => [site.name, site.deps])).toEqual([['repo', ['corpus']], ['seeded', []]])
+    const injected = injectCallSites(`import { cachedDir } from 'vitest-fixture-cache'\nconst copy = await cachedDir('seeded', async ({ dir }) => 1)\n`, 'test/a.test.ts')!.code
+    expect(injected).toContain(`cachedDir('seeded', async ({ dir }) => 1, undefined, {"name":"seeded","file":"test/a.test.ts","occurrence":0,"deps":[]`)
+  })
+
   it('follows a variable to the single key it is used under', () => {
     const names = sitesOf(`
       const corpusFixture = cached(() => 1)

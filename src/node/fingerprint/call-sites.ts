@@ -7,9 +7,18 @@ import { isFunctionExpression, parseModule } from './module-facts.js'
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
 
 /** The package's functions that take a factory, and where the factory is among their arguments. */
-export const FACTORY_ARGUMENT = { cached: 0, cachedValue: 1, cachedDir: 0 } as const
+const FACTORY_ARGUMENT = { cached: 0, cachedValue: 1, cachedDir: 0 } as const
 export type CachedEntry = keyof typeof FACTORY_ARGUMENT
 const isEntry = (name: string | undefined): name is CachedEntry => name !== undefined && Object.hasOwn(FACTORY_ARGUMENT, name)
+
+/** `cachedDir('name', factory)` is the imperative twin of `cachedDir(factory)`: named by its first argument, like `cachedValue`. */
+const isNamedByArgument = (entry: CachedEntry, call: CallExpression): boolean =>
+  entry === 'cachedValue' || (entry === 'cachedDir' && call.arguments[0]?.type === 'Literal' && typeof call.arguments[0].value === 'string')
+
+/** Where a call's factory is among its arguments. */
+export function factoryArgument(entry: CachedEntry, call: CallExpression): number {
+  return entry === 'cachedDir' && isNamedByArgument(entry, call) ? 1 : FACTORY_ARGUMENT[entry]
+}
 
 export interface FoundCallSite {
   site: StaticCallSite
@@ -70,15 +79,16 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
 
   const occurrences = new Map<string | undefined, number>()
   const sites = calls.map(({ call, ancestors, entry }) => {
-    const factory = resolveFactory(program, call.arguments[FACTORY_ARGUMENT[entry]] as AnyNode | undefined)
+    const factory = resolveFactory(program, call.arguments[factoryArgument(entry, call)] as AnyNode | undefined)
     const first = call.arguments[0]
-    const name = entry === 'cachedValue'
+    const named = isNamedByArgument(entry, call)
+    const name = named
       ? (first?.type === 'Literal' && typeof first.value === 'string' ? first.value : undefined)
       : fixtureKeyOf(ancestors) ?? keyOfVariable(ancestors, keysByVariable)
     const occurrence = occurrences.get(name) ?? 0
     occurrences.set(name, occurrence + 1)
     // cachedDir() hands its factory `dir` (the folder to fill) beside the fixtures it receives.
-    const deps = factory && entry !== 'cachedValue' ? destructuredNames(factory).filter(dep => entry !== 'cachedDir' || dep !== 'dir') : []
+    const deps = factory && !named ? destructuredNames(factory).filter(dep => entry !== 'cachedDir' || dep !== 'dir') : []
     const site: StaticCallSite = { name, file, occurrence, deps }
     return { site, call, factory, entry }
   })

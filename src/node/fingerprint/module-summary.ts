@@ -3,7 +3,7 @@ import type { ImportRef } from './module-facts.js'
 import type { References } from './references.js'
 import { digest } from '../../shared/digest.js'
 import { siteId } from '../../shared/protocol.js'
-import { analyzeCallSites, FACTORY_ARGUMENT } from './call-sites.js'
+import { analyzeCallSites, factoryArgument } from './call-sites.js'
 import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
@@ -49,7 +49,7 @@ export function summarizeModule(program: Program, file: string): ModuleSummary {
   const analysis = analyzeCallSites(program, file)
   const sites: ModuleSummary['sites'] = {}
   for (const { site, call, factory, entry } of analysis.sites) {
-    const written = factory ?? call.arguments[FACTORY_ARGUMENT[entry]] ?? call
+    const written = factory ?? call.arguments[factoryArgument(entry, call)] ?? call
     sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([written as AnyNode]), deps: site.deps }
   }
   const fixtures: ModuleSummary['fixtures'] = {}
