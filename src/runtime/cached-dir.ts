@@ -1,5 +1,5 @@
 import type { CallSite } from '../shared/protocol.js'
-import type { CachedFixture } from './cached.js'
+import type { CachedFixture, ScopedCachedFixture } from './cached.js'
 import type { FixtureDefinition } from './definition.js'
 import type { CachedDirOptions, CachedDirValueOptions } from './options.js'
 import { mkdtempSync } from 'node:fs'
@@ -27,7 +27,8 @@ const AS_BYTES = { serialize: (snapshot: Buffer) => snapshot, deserialize: (byte
  * file's top level, hooks, setup files, `globalSetup`), like `cachedValue`: each call resolves to a
  * fresh copy of its own, removed when the run ends.
  */
-export function cachedDir<C = any>(factory: (context: C & { dir: string }) => unknown, options?: CachedDirOptions<C>): CachedFixture<string>
+export function cachedDir<C = any>(factory: (context: C & { dir: string }) => unknown, options?: CachedDirOptions<C> & { scope?: 'test' }): CachedFixture<string, C>
+export function cachedDir<C = any>(factory: (context: C & { dir: string }) => unknown, options: CachedDirOptions<C>): ScopedCachedFixture<string, C>
 export function cachedDir(name: string, factory: (context: { dir: string }) => unknown, options?: CachedDirValueOptions): Promise<string>
 export function cachedDir(first: unknown, second?: unknown, third?: unknown, fourth?: unknown): unknown {
   if (typeof first === 'string') return folderNamed(first, second, third, fourth as CallSite | undefined)

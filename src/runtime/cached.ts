@@ -7,12 +7,29 @@ import { validateOptions } from './options.js'
 import { provideValue } from './provide-value.js'
 
 /**
- * What `cached()` hands to `test.extend`. At run time it is a fixture function that works in
- * both forms (`{ corpus: fixture }` calls it with `use`, `.extend('corpus', fixture)` with
- * `{ onCleanup }`); its type is the value itself, so that Vitest's types infer the fixture's
- * type from the factory in both forms without a type argument.
+ * What `cached()` hands to `test.extend`: a fixture function that works in both forms
+ * (`{ corpus: fixture }` calls it with `use`, `.extend('corpus', fixture)` with `{ onCleanup }`).
+ * The first two signatures are the two forms, for Vitest's assignability checks. TypeScript
+ * infers from the last signature only: it carries the value in `use` (what the object form infers
+ * from) and in the result (what the builder form infers from), so both infer the value exactly;
+ * and `C`, inferred from where the fixture is passed, types the upstream fixtures in the factory.
  */
-export type CachedFixture<V> = V
+export interface CachedFixture<V, C = any> {
+  (context: C, use: (value: V) => Promise<void>): Promise<void>
+  (context: C, fixture: { onCleanup: (cleanup: () => any) => void }): Promise<V>
+  (context: C, use: (value: V) => Promise<void>): Promise<V>
+}
+
+/**
+ * `cached(factory, { scope: 'file' | 'worker' })`: at run time Vitest's `[fixture, { scope }]`
+ * tuple, typed as the object form's fixture function. It has no builder signature, so
+ * `.extend('x', cached(f, { scope: 'file' }))` fails to compile: there the scope belongs in
+ * Vitest's options (`.extend('x', { scope: 'file' }, cached(f))`).
+ */
+export interface ScopedCachedFixture<V, C = any> {
+  (context: C, use: (value: V) => Promise<void>): Promise<void>
+  (context: C, use: (value: V) => Promise<void>): Promise<V>
+}
 
 /**
  * Wraps a fixture factory so its value is stored on disk and reused across runs until
@@ -22,8 +39,12 @@ export type CachedFixture<V> = V
  */
 export function cached<V, C = any>(
   factory: (context: C) => V | Promise<V>,
-  options?: CachedOptions<Awaited<V>, C>,
-): CachedFixture<Awaited<V>>
+  options?: CachedOptions<Awaited<V>, C> & { scope?: 'test' },
+): CachedFixture<Awaited<V>, C>
+export function cached<V, C = any>(
+  factory: (context: C) => V | Promise<V>,
+  options: CachedOptions<Awaited<V>, C>,
+): ScopedCachedFixture<Awaited<V>, C>
 export function cached(factory: unknown, options?: unknown, site?: CallSite): unknown {
   return fixtureOf(defineFixture('cached', factory, options, site))
 }

@@ -5,28 +5,51 @@ import { expect, it } from 'vitest'
 import { Project } from '../helpers/project.js'
 
 const TYPED = `
-import { test as base, expect } from 'vitest'
-import { cached, cachedValue } from 'vitest-fixture-cache'
+import { test as base, expectTypeOf } from 'vitest'
+import { cached, cachedDir, cachedValue } from 'vitest-fixture-cache'
 
-const rows: Promise<Array<{ id: number }>> = cachedValue('rows', async () => [{ id: 1 }], { key: 'v1', env: 'SEED' })
+interface Doc { id: number, text: string }
+declare function load(): Doc[]
+
+const rows = cachedValue('rows', async () => [{ id: 1 }], { key: 'v1', env: 'SEED' })
+expectTypeOf(rows).toEqualTypeOf<Promise<{ id: number }[]>>()
 // @ts-expect-error cachedValue has no fixture scope
 void cachedValue('scoped', async () => 1, { scope: 'file' })
+expectTypeOf(cachedDir('tree', async ({ dir }) => { expectTypeOf(dir).toEqualTypeOf<string>() })).toEqualTypeOf<Promise<string>>()
 
 const test = base.extend({
   seed: 1,
-  corpus: cached(async () => ({ words: ['a'], count: 1 })),
+  docs: cached(async () => load()),
+  byWord: cached(async () => ({}) as Record<string, number[]>),
+  pair: cached(async () => [1, 'a'] as [number, string]),
+  either: cached(async () => (Math.random() > 0.5 ? 'a' : 2) as 'a' | 2),
+  nested: cached(async () => ({ a: { b: [1, 2] }, c: 'x' })),
   db: cached(async () => new Map<string, number>(), { scope: 'file' }),
-}).extend('doubled', cached(async ({ corpus }: { corpus: { count: number } }) => corpus.count * 2))
+  // upstream fixtures are typed inside the factory, without an annotation
+  doubledSeed: cached(async ({ seed }) => { expectTypeOf(seed).toEqualTypeOf<number>(); return seed * 2 }),
+  tree: cachedDir(async ({ dir, seed }) => { expectTypeOf(dir).toEqualTypeOf<string>(); expectTypeOf(seed).toEqualTypeOf<number>() }),
+}).extend('count', cached(async ({ docs, byWord }) => {
+  expectTypeOf(docs).toEqualTypeOf<Doc[]>()
+  expectTypeOf(byWord).toEqualTypeOf<Record<string, number[]>>()
+  return docs.length * 2
+}))
   .extend('shared', { scope: 'worker' }, cached(async () => new Set([1])))
 
-test('types', ({ corpus, db, doubled, shared }) => {
-  const words: string[] = corpus.words
-  const count: number = doubled
-  const map: Map<string, number> = db
-  const set: Set<number> = shared
-  // @ts-expect-error count is a number: this line proves the value type is not any.
-  const wrong: string = corpus.count
-  expect([words, count, map, set, wrong, rows]).toBeDefined()
+// the builder form takes its scope from Vitest's options, not from cached()'s
+// @ts-expect-error a scoped cached() is the object form's [fixture, options] tuple
+base.extend('misplaced', cached(async () => 1, { scope: 'file' }))
+
+test('types', ({ docs, byWord, pair, either, nested, db, doubledSeed, tree, count, shared }) => {
+  expectTypeOf(docs).toEqualTypeOf<Doc[]>()
+  expectTypeOf(byWord).toEqualTypeOf<Record<string, number[]>>()
+  expectTypeOf(pair).toEqualTypeOf<[number, string]>()
+  expectTypeOf(either).toEqualTypeOf<'a' | 2>()
+  expectTypeOf(nested).toEqualTypeOf<{ a: { b: number[] }, c: string }>()
+  expectTypeOf(db).toEqualTypeOf<Map<string, number>>()
+  expectTypeOf(doubledSeed).toEqualTypeOf<number>()
+  expectTypeOf(tree).toEqualTypeOf<string>()
+  expectTypeOf(count).toEqualTypeOf<number>()
+  expectTypeOf(shared).toEqualTypeOf<Set<number>>()
 })
 `
 
@@ -41,7 +64,8 @@ it('types the fixture value from the factory in the object and the builder form'
   const tsc = join(import.meta.dirname, '../../node_modules/.bin/tsc')
   await promisify(execFile)(tsc, ['-p', '.'], { cwd: project.dir })
 
-  project.edit('test/typed.test.ts', 'const count: number = doubled', 'const count: string = doubled')
+  // The same check fails when a type is wrong: the assertions above are not vacuous.
+  project.edit('test/typed.test.ts', 'expectTypeOf(docs).toEqualTypeOf<Doc[]>()\n  expectTypeOf(byWord)', 'const wrong: string = docs.length\n  expectTypeOf(byWord)')
   const failure = await promisify(execFile)(tsc, ['-p', '.'], { cwd: project.dir }).catch((error: { stdout: string }) => error)
   expect('stdout' in failure && failure.stdout).toContain(`Type 'number' is not assignable to type 'string'`)
 })
