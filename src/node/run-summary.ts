@@ -24,6 +24,8 @@ export interface FixtureOutcome {
   /** Copies handed to uses, and the time making them took (deserializing, each use). */
   copies: number
   copyMs: number
+  /** Its uses share one frozen copy per worker (`frozen: true`). */
+  frozen?: boolean
   sizeBytes: number
   notes?: string[]
 }
@@ -63,6 +65,7 @@ export function aggregate(events: readonly FixtureEvent[], copies: readonly Copy
     if (!known) continue
     known.copies++
     known.copyMs += copy.ms
+    if (copy.frozen) known.frozen = true
   }
   return [...byFixture.values()].sort((a, b) => a.name.localeCompare(b.name))
 }
@@ -84,6 +87,13 @@ const NOTICEABLE_MS = 50
 /** A reuse whose loading cost (noticeably) more than the builds it replaced saved nothing. */
 export function costsMoreThanBuilding(outcome: FixtureOutcome): boolean {
   return outcome.outcome === 'hit' && outcome.reuses > 0 && loadingMs(outcome) - outcome.avoidedMs >= NOTICEABLE_MS
+}
+
+const oneBuildMs = (outcome: FixtureOutcome): number => outcome.buildMs / Math.max(1, outcome.builds)
+
+/** A fixture whose per-use copies cost more than building it once: sharing would pay. */
+function copiesCostMoreThanABuild(outcome: FixtureOutcome): boolean {
+  return !outcome.frozen && outcome.outcome !== 'failed' && outcome.copies > 1 && outcome.copyMs >= NOTICEABLE_MS && outcome.copyMs > oneBuildMs(outcome)
 }
 
 /**
@@ -122,14 +132,25 @@ export function summaryLine(outcomes: readonly FixtureOutcome[], off = false): s
   for (const outcome of hits.filter(costsMoreThanBuilding)) {
     parts.push(`${outcome.name}: loading ${seconds(loadingMs(outcome))} costs more than building ${seconds(outcome.buildMs)}`)
   }
+  for (const outcome of outcomes.filter(copiesCostMoreThanABuild)) {
+    parts.push(`${outcome.name}: its ${outcome.copies} copies took ${seconds(outcome.copyMs)}, more than one build (${seconds(oneBuildMs(outcome))}): share one with frozen: true if tests only read it, or give it a wider scope`)
+  }
   return `fixture cache: ${parts.join('; ')}`
+}
+
+/** `1 copy in 12 ms`, `22 copies, 1.9 s each`, `3 frozen copies shared, 40 ms each`. */
+function copyCount({ copies, copyMs, frozen }: FixtureOutcome): string {
+  const each = copyMs / copies
+  const time = each >= 1000 ? seconds(each) : `${Math.round(each)} ms`
+  if (frozen) return `${copies} frozen ${copies === 1 ? 'copy' : 'copies'} shared, ${time} each`
+  return copies === 1 ? `1 copy in ${time}` : `${copies} copies, ${time} each`
 }
 
 export function detailLines(outcomes: readonly FixtureOutcome[]): string[] {
   const width = Math.max(...outcomes.map(outcome => outcome.name.length))
   return outcomes.map((outcome) => {
     const name = outcome.name.padEnd(width)
-    const copies = outcome.copies ? `, ${outcome.copies} ${outcome.copies === 1 ? 'copy' : 'copies'} in ${Math.round(outcome.copyMs)} ms` : ''
+    const copies = outcome.copies ? `, ${copyCount(outcome)}` : ''
     const notes = outcome.notes?.length ? `; ${outcome.notes.join('; ')}` : ''
     if (outcome.outcome === 'failed') return `  ✗ ${name}  failed   ${outcome.reason} (${outcome.file})`
     const tier = outcome.fromRemote ? ' (remote)' : ''

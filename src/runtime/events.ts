@@ -21,7 +21,7 @@ export function recordEvent(config: WorkerConfig, event: FixtureEvent): void {
 }
 
 /** A copy handed to one use, and what making it took (deserializing the stored form). */
-export function recordCopy(config: WorkerConfig, copy: { name: string, file: string, key: string, ms: number }): void {
+export function recordCopy(config: WorkerConfig, copy: { name: string, file: string, key: string, ms: number, frozen?: true }): void {
   journal(config, { type: 'copy', ...copy })
 }
 

@@ -21,6 +21,11 @@ export interface CachedOptions<V = unknown, C = any> {
   scope?: 'test' | 'file' | 'worker'
   /** For values `node:v8` cannot carry faithfully. */
   serializer?: Serializer<V>
+  /**
+   * Share one deep-frozen copy between uses (per worker; per test file under Vitest's default
+   * isolation) instead of a fresh copy per use: for large read-only values. A change throws.
+   */
+  frozen?: boolean
 }
 
 export interface ValidatedOptions {
@@ -30,22 +35,23 @@ export interface ValidatedOptions {
   env: string[]
   scope: 'test' | 'file' | 'worker'
   serializer?: Serializer<unknown>
+  frozen: boolean
 }
 
 // cachedValue() takes its name as an argument and has no fixture scope; cachedDir() stores a folder, never a serialized value.
 const KNOWN_BY_ENTRY = {
-  cached: new Set(['name', 'key', 'files', 'env', 'scope', 'serializer']),
-  cachedValue: new Set(['key', 'files', 'env', 'serializer']),
+  cached: new Set(['name', 'key', 'files', 'env', 'scope', 'serializer', 'frozen']),
+  cachedValue: new Set(['key', 'files', 'env', 'serializer', 'frozen']),
   cachedDir: new Set(['name', 'key', 'files', 'env', 'scope']),
   // cachedDir('name', factory): named by its argument, no scope, no serializer.
   cachedDirValue: new Set(['key', 'files', 'env']),
 }
 
-/** `cachedDir()`'s options: `cached()`'s, less the serializer. */
-export type CachedDirOptions<C = any> = Omit<CachedOptions<string, C>, 'serializer'>
+/** `cachedDir()`'s options: `cached()`'s, less the serializer and `frozen` (each use gets its own folder). */
+export type CachedDirOptions<C = any> = Omit<CachedOptions<string, C>, 'serializer' | 'frozen'>
 
-/** `cachedDir('name', factory, options?)`'s options: `cachedValue()`'s, less the serializer. */
-export type CachedDirValueOptions = Omit<CachedValueOptions, 'serializer'>
+/** `cachedDir('name', factory, options?)`'s options: `cachedValue()`'s, less the serializer and `frozen`. */
+export type CachedDirValueOptions = Omit<CachedValueOptions, 'serializer' | 'frozen'>
 
 /** `cachedValue()`'s options: what `cached()` takes, less what only a fixture has. */
 export type CachedValueOptions<V = unknown> = Omit<CachedOptions<V, never>, 'name' | 'scope' | 'key'> & {
@@ -61,14 +67,15 @@ export function validateOptions(factory: unknown, options: unknown, label: strin
   }
   const known = KNOWN_BY_ENTRY[entry]
   if (typeof factory !== 'function') fail(`the ${entry === 'cachedValue' || entry === 'cachedDirValue' ? 'second' : 'first'} argument must be the factory function, got ${describe(factory)}`)
-  if (options === undefined) return { files: [], env: [], scope: 'test' }
+  if (options === undefined) return { files: [], env: [], scope: 'test', frozen: false }
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     fail(`options must be an object, got ${describe(options)}`)
   const given = options as Record<string, unknown>
   for (const option of Object.keys(given)) {
     if (!known.has(option)) fail(`unknown option "${option}"; known options are ${[...known].join(', ')}`)
   }
-  const { name, key, files, env, scope, serializer } = given
+  const { name, key, files, env, scope, serializer, frozen } = given
+  if (frozen !== undefined && typeof frozen !== 'boolean') fail(`option "frozen" must be true or false, got ${describe(frozen)}`)
   if (name !== undefined && (typeof name !== 'string' || !name)) fail(`option "name" must be a non-empty string, got ${describe(name)}`)
   if (scope !== undefined && !SCOPES.has(scope as string)) fail(`option "scope" must be 'test', 'file' or 'worker', got ${describe(scope)}`)
   if (serializer !== undefined) {
@@ -83,6 +90,7 @@ export function validateOptions(factory: unknown, options: unknown, label: strin
     env: stringList(env, 'env', fail),
     scope: (scope ?? 'test') as ValidatedOptions['scope'],
     serializer: serializer as Serializer<unknown> | undefined,
+    frozen: frozen === true,
   }
 }
 

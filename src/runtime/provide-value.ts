@@ -6,6 +6,7 @@ import { monotonicMs } from '../shared/clock.js'
 import { composeKey } from '../shared/key.js'
 import { reportFailure } from './build.js'
 import { decodeValue } from './codec.js'
+import { deepFreeze } from './deep-freeze.js'
 import { rememberValueDigest } from './context-inputs.js'
 import { recordCopy, recordEvent, recordWarning } from './events.js'
 import { rebuildsAnyway, recordScope } from './job.js'
@@ -17,6 +18,8 @@ import { pluginMissing, workerConfig } from './worker-config.js'
 const obtainedInFlight = new Map<string, Promise<Obtained>>()
 // Slots whose entry this worker has read ahead: later uses find the value obtained in this worker.
 const slotsReadAhead = new Set<string>()
+// `frozen: true`: the one copy this worker's uses share, by fixture and value.
+const frozenCopies = new Map<string, unknown>()
 
 /** The value a test receives: its own copy, from the cache or from one build. */
 export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>, onCleanup: (cleanup: () => void) => void = () => {}): Promise<unknown> {
@@ -46,14 +49,24 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
   const { encoded, valueDigest, outcome } = await whileNamingTimeouts(context, config, name, obtained)
+  const shareKey = `${flightKey}\0${valueDigest}`
+  if (frozenCopies.has(shareKey)) {
+    annotateTest(context, name, { ...outcome, copyMs: 0, shared: true })
+    return frozenCopies.get(shareKey)
+  }
   const copyStarted = monotonicMs()
   const decoded = decodeValue(encoded, definition.options.serializer)
-  const value = definition.materialize ? definition.materialize(decoded, valueDigest, onCleanup, config.runId) : decoded
+  const value = definition.materialize ? definition.materialize(decoded, valueDigest, onCleanup, config.runId) : frozenIfAsked(definition, decoded)
   const copyMs = monotonicMs() - copyStarted
-  recordCopy(config, { name, file, key, ms: copyMs })
+  recordCopy(config, { name, file, key, ms: copyMs, ...definition.options.frozen ? { frozen: true } : {} })
   annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
   rememberValueDigest(value, valueDigest)
+  if (definition.options.frozen) frozenCopies.set(shareKey, value)
   return value
+}
+
+function frozenIfAsked(definition: FixtureDefinition, value: unknown): unknown {
+  return definition.options.frozen ? deepFreeze(value, definition.name!, definition.label) : value
 }
 
 /**
@@ -93,5 +106,6 @@ async function buildUncached(definition: FixtureDefinition, name: string, site: 
   const value = await reportFailure(config, name, site.file, '', async () => (around ? (await around(context, async given => factory(given))).value : factory(context)))
   recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
   annotateTest(context, name, { outcome: 'built', reason: 'cache off' })
-  return definition.materialize ? definition.materialize(value, '', onCleanup, config.runId) : value
+  // Frozen here too, so a test that changes a frozen value fails the same way with the cache off.
+  return definition.materialize ? definition.materialize(value, '', onCleanup, config.runId) : frozenIfAsked(definition, value)
 }

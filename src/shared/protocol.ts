@@ -69,7 +69,7 @@ export interface FixtureEvent {
 export type JournalLine =
   | { type: 'event', event: FixtureEvent }
   | { type: 'building', name: string, startedAt: number }
-  | { type: 'copy', name: string, file: string, key: string, ms: number }
+  | { type: 'copy', name: string, file: string, key: string, ms: number, frozen?: true }
   | { type: 'warning', message: string }
   /** An entry built and stored locally: the main process shares it with the remote tier at the run's end. */
   | { type: 'stored', name: string, file: string, node: string, key: string, id: string, buildMs: number }
