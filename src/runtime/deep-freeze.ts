@@ -18,30 +18,56 @@ const PROPERTY_ONLY = new Set<object | null>([null, Object.prototype, Array.prot
  * cannot lock) is refused, naming where it sits.
  */
 export function deepFreeze<T>(value: T, name: string, label: string): T {
-  const stack: Array<{ value: unknown, path: string }> = [{ value, path: name }]
+  const stack: Visit[] = [{ value }]
   const seen = new Set<object>()
   while (stack.length) {
-    const { value: current, path } = stack.pop()!
-    if ((typeof current !== 'object' && typeof current !== 'function') || current === null || seen.has(current)) continue
+    const visit = stack.pop()!
+    const current = visit.value
+    if (!isContainer(current) || seen.has(current)) continue
     seen.add(current)
     const prototype = Object.getPrototypeOf(current) as object | null
     const mutators = MUTATORS.get(prototype!)
     if (!mutators && !PROPERTY_ONLY.has(prototype)) {
-      throw new CachedFixtureError(`fixture ${label}: option "frozen" shares one copy between uses, but ${path} is ${describeKind(current, prototype)}, which JavaScript cannot freeze (a test could change it for the others). `
+      throw new CachedFixtureError(`fixture ${label}: option "frozen" shares one copy between uses, but ${pathOf(visit, name)} is ${describeKind(current, prototype)}, which JavaScript cannot freeze (a test could change it for the others). `
         + 'Drop "frozen" (each use gets its own copy), or keep that part out of the value')
     }
-    if (current instanceof Map) for (const [key, entry] of current) stack.push({ value: key, path: `a key of ${path}` }, { value: entry, path: `${path}.get(${describeKey(key)})` })
-    if (current instanceof Set) for (const entry of current) stack.push({ value: entry, path: `an entry of ${path}` })
-    for (const key of Reflect.ownKeys(current)) {
-      const descriptor = Object.getOwnPropertyDescriptor(current, key)!
-      if ('value' in descriptor) stack.push({ value: descriptor.value, path: `${path}${Array.isArray(current) ? `[${String(key)}]` : `.${String(key)}`}` })
+    const push = (child: unknown, step: Step): void => {
+      if (isContainer(child)) stack.push({ value: child, parent: visit, step })
+    }
+    if (current instanceof Map) for (const [key, entry] of current) push(key, { mapKey: key }), push(entry, { mapValue: key })
+    if (current instanceof Set) for (const entry of current) push(entry, { setEntry: true })
+    if (Array.isArray(current)) {
+      // Elements read directly: a million numbers cost a loop, not a million descriptors.
+      for (let index = 0; index < current.length; index++) push(current[index], index)
+    }
+    else {
+      for (const key of Reflect.ownKeys(current)) push(Object.getOwnPropertyDescriptor(current, key)!.value, key)
     }
     for (const method of mutators ?? []) {
-      Object.defineProperty(current, method, { value: () => { throw new TypeError(`Cannot ${method} on a frozen cached value (${label}: ${path}); drop the "frozen" option to get a copy of your own`) } })
+      Object.defineProperty(current, method, { value: () => { throw new TypeError(`Cannot ${method} on a frozen cached value (${label}: ${pathOf(visit, name)}); drop the "frozen" option to get a copy of your own`) } })
     }
     Object.freeze(current)
   }
   return value
+}
+
+/** How a value is reached from its container: spelled out only for a message. */
+type Step = number | string | symbol | { mapKey: unknown } | { mapValue: unknown } | { setEntry: true }
+interface Visit { value: unknown, parent?: Visit, step?: Step }
+
+function pathOf(visit: Visit, name: string): string {
+  if (!visit.parent) return name
+  const container = pathOf(visit.parent, name)
+  const step = visit.step!
+  if (typeof step === 'number') return `${container}[${step}]`
+  if (typeof step !== 'object') return `${container}.${String(step)}`
+  if ('mapKey' in step) return `a key of ${container}`
+  if ('mapValue' in step) return `${container}.get(${describeKey(step.mapValue)})`
+  return `an entry of ${container}`
+}
+
+function isContainer(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function'
 }
 
 function describeKind(value: object, prototype: object | null): string {
