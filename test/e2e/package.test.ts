@@ -72,12 +72,19 @@ it('packs from a fresh clone and works once installed with npm: plugin, cached()
   expect(project.takeBuilds()).toEqual([])
 
   const tsc = join(repo, 'node_modules/.bin/tsc')
-  project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['test'] }))
-  const typecheck = (): string => execFileSync(tsc, ['-p', '.'], { cwd: project.dir, encoding: 'utf8' })
+  project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')] }, include: ['test'] }))
+  const typecheck = (): string => {
+    try {
+      return execFileSync(tsc, ['-p', '.'], { cwd: project.dir, encoding: 'utf8' })
+    }
+    catch (error) {
+      throw new Error(`tsc: ${(error as { stdout: string }).stdout}`)
+    }
+  }
   expect(typecheck()).toBe('')
   // The check can fail: a wrong type is caught through the installed declarations.
   project.edit('test/uses.test.ts', 'toEqualTypeOf<string[]>()', 'toEqualTypeOf<number[]>()')
-  expect(() => typecheck()).toThrow()
+  expect(() => typecheck()).toThrow(/Type 'string' is not assignable to type 'number'|Expected: number, Actual: string/)
 
   const cli = join(project.dir, 'node_modules/.bin/vitest-fixture-cache')
   const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version
