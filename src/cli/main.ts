@@ -52,6 +52,19 @@ cli.command('explain [...names]', 'Show what each entry\'s key is made of: its n
   .option('--json', 'Print JSON')
   .action((names: string[], options: GlobalOptions & { json?: boolean }) => run(options, dir => explain(openExisting(dir), names, !!options.json)))
 
+cli.command('status [...names]', 'Dry run: say which cached fixtures the next run would reuse or rebuild, and why, without running tests or factories (loads the Vitest config)')
+  .option('--json', 'Print JSON')
+  .action(async (names: string[], options: GlobalOptions & { json?: boolean }) => {
+    try {
+      const { status } = await import('./status.js')
+      console.log(await status(options, names, !!options.json))
+    }
+    catch (error) {
+      console.error(`vitest-fixture-cache: ${describe(error)}`)
+      process.exitCode = error instanceof UsageError ? 2 : 1
+    }
+  })
+
 cli.command('clear [...names]', 'Remove all entries, or those of the named fixtures')
   .action((names: string[], options: GlobalOptions) => run(options, dir => clear(openExisting(dir), names)))
 

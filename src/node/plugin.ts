@@ -2,11 +2,12 @@ import type { Plugin } from 'vitest/config'
 import type { TestProject, Vitest } from 'vitest/node'
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { FixtureCacheOptions } from './config.js'
-import type { Fingerprinter } from './fingerprint/fingerprinter.js'
+import type { Fingerprinter, ProjectView } from './fingerprint/fingerprinter.js'
+import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
-import { FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
+import { DRY_RUN, FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
 import { openStore } from '../store/open-store.js'
 import { DEFAULT_COLD_TIMEOUT_MS, resolveWorkerConfig, validatePluginOptions } from './config.js'
 import { sweepOldJournals } from './journal.js'
@@ -53,6 +54,35 @@ function buildsEverything(config: WorkerConfig): boolean {
   }
 }
 
+/**
+ * `vitest-fixture-cache status`: what the next run would do with each cached fixture. Projects
+ * that see modules alike (the same setup files and `define`) are asked once; where they differ, each
+ * answers for the fixtures it has entries of, named by project.
+ */
+async function dryRun(vitest: Vitest): Promise<Array<FixtureStatus & { projects?: string[] }>> {
+  const run = runs.get(vitest)
+  if (!run) throw new Error('the fixtureCache() plugin did not start with this Vitest instance')
+  const { fixtureStatus } = await import('./status.js')
+  const views = new Map<string, { view: ProjectView, projects: string[], environment: string }>()
+  for (const project of run.projects) {
+    const define = run.definesByConfig.get(project.vite.config) ?? {}
+    const setupFiles = run.setupFilesByConfig.get(project.vite.config) ?? []
+    const testEnvironment = project.config.environment
+    const id = JSON.stringify([define, setupFiles, testEnvironment])
+    const vite = project.vite.environments.ssr!
+    const known = views.get(id)
+    if (known) known.projects.push(project.name)
+    else views.set(id, { projects: [project.name], environment: testEnvironment, view: { define, setupFiles, resolver: async (specifier, importer) => (await vite.pluginContainer.resolveId(specifier, importer))?.id ?? null } })
+  }
+  const answers = await Promise.all([...views.values()].map(async ({ view, projects, environment }) => ({ projects, statuses: await fixtureStatus({ root: run.root, workerConfig: run.workerConfig, view, environment }) })))
+  if (answers.length === 1) return answers[0]!.statuses
+  // A fixture is stored under the view of the project that used it: another view's "no entry yet" is not news.
+  const stored = new Set(answers.flatMap(({ statuses }) => statuses.filter(status => status.reason !== 'no entry yet').map(status => `${status.name}\0${status.file}`)))
+  return answers.flatMap(({ projects, statuses }) => statuses
+    .filter(status => status.reason !== 'no entry yet' || !stored.has(`${status.name}\0${status.file}`))
+    .map(status => ({ ...status, projects })))
+}
+
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
 export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
   const { maxBytes } = validatePluginOptions(options)
@@ -71,6 +101,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       report: options.report,
       maxBytes,
     })
+    // The CLI's dry run (`status`) starts Vitest to see the project as a run would, and runs nothing.
+    if ((globalThis as Record<symbol, unknown>)[DRY_RUN]) return started
     vitest.config.reporters.push(reporter)
     setMainProcessConfig(workerConfig)
     sweepOldJournals()
@@ -85,8 +117,8 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
 
   return {
     name: PACKAGE_NAME,
-    // For the CLI, which reads the cache dir from the user's config.
-    api: { options },
+    // For the CLI, which reads the cache dir from the user's config and asks for the dry run.
+    api: { options, status: (vitest: Vitest) => dryRun(vitest) },
     // After TypeScript is stripped, before Vitest rewrites imports for the module runner.
     enforce: 'post',
     resolveId(id) {

@@ -4,7 +4,7 @@ import type { FixtureEvent, WorkerConfig } from '../shared/protocol.js'
 import type { Slot } from '../store/paths.js'
 import type { Encoded } from './codec.js'
 import type { FixtureDefinition } from './definition.js'
-import type { RecordScope } from './recorded-inputs.js'
+import type { RecordScope } from '../shared/recorded-check.js'
 
 export interface Job {
   definition: FixtureDefinition
@@ -28,10 +28,6 @@ export interface Obtained {
 }
 
 /** Where recorded reads count: the workspace, minus the cache's own files. */
-export function recordScope(config: WorkerConfig): RecordScope {
-  return { workspace: config.workspace, ignored: [config.dir, config.journal] }
-}
-
 /** Whether this run builds the fixture whatever is stored. */
 export function rebuildsAnyway(config: WorkerConfig, name: string): boolean {
   return refreshRequested(config, name) || config.mode === 'verify'

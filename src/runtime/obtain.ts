@@ -22,7 +22,7 @@ import { debug } from './debug.js'
 import { CachedFixtureError } from './errors.js'
 import { recordEvent, recordStored, recordWarning } from './events.js'
 import { rebuildsAnyway, refreshRequested } from './job.js'
-import { changedRecordedInputs } from './recorded-inputs.js'
+import { changedRecordedInputs } from '../shared/recorded-check.js'
 import { relocated } from './relocate.js'
 
 export function storeFor(config: WorkerConfig): FixtureStore {

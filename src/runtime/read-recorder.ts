@@ -7,9 +7,9 @@ import { syncBuiltinESMExports } from 'node:module'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
+import type { ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
-export type ReadKind = 'content' | 'listing' | 'exists'
 
 export interface Recording {
   /** Absolute path → the ways it was read. */

@@ -120,6 +120,9 @@ export const PROVIDE_KEY = 'vitest-fixture-cache'
 /** What Vitest puts in every test context: never a fixture, never searched for, never a value to chain on. */
 export const CONTEXT_BUILTINS: ReadonlySet<string> = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
+/** Set on globalThis by the CLI's `status` before it starts Vitest: the plugin then starts no run of its own. */
+export const DRY_RUN = Symbol.for('vitest-fixture-cache.dry-run')
+
 // The main process's copy of what workers are given, for cachedValue() in a globalSetup file.
 const MAIN_PROCESS_CONFIG = Symbol.for('vitest-fixture-cache.main-process-config')
 

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordReads } from '../../src/runtime/read-recorder.js'
-import { changedRecordedInputs, recordedInputs } from '../../src/runtime/recorded-inputs.js'
+import { recordedInputs } from '../../src/runtime/recorded-inputs.js'
+import { changedRecordedInputs } from '../../src/shared/recorded-check.js'
 
 let workspace: string
 const scope = () => ({ workspace, ignored: [join(workspace, '.cache')] })

@@ -1,0 +1,180 @@
+// The dry run: for every cached fixture in the project, whether the next run would reuse it or
+// rebuild it, and why, found without running a test or a factory. The code is fingerprinted as a
+// run would; declared and recorded inputs are read again; what only a test can show (the value a
+// `key` function returns, mocks, the test environment, a plain upstream's value) is named as not
+// checked.
+import type { KeyInput } from '../shared/key.js'
+import type { CodeInputs, WorkerConfig } from '../shared/protocol.js'
+import type { StoredEntry } from '../store/fixture-store.js'
+import type { ProjectView } from './fingerprint/fingerprinter.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { globSync } from 'tinyglobby'
+import { PACKAGE_NAME } from '../shared/cache-dir.js'
+import { digest } from '../shared/digest.js'
+import { describeError } from '../shared/describe-error.js'
+import { FORMAT_VERSION, listChanges } from '../shared/key.js'
+import { changedRecordedInputs, envDigest, recordScope } from '../shared/recorded-check.js'
+import { openStore } from '../store/open-store.js'
+import { Fingerprinter } from './fingerprint/fingerprinter.js'
+
+export interface FixtureStatus {
+  name: string
+  /** The module that defines it, relative to the Vitest root (`#n` for a second same-named call). */
+  file: string
+  verdict: 'reuse' | 'rebuild' | 'unsure'
+  /** Why: `file data/words.csv read by the factory changed`, `no entry yet`, ... */
+  reason: string
+  /** Inputs only a test shows (they are assumed as stored): `key`, `environment`, `mock src/rng.ts`, ... */
+  unchecked: string[]
+}
+
+export interface StatusRun {
+  root: string
+  workerConfig: WorkerConfig
+  view: ProjectView
+  /** The project's test environment: a file may choose another (`@vitest-environment`), which only running it shows. */
+  environment: string
+}
+
+interface Site { name: string, file: string, code: CodeInputs | { error: string } }
+
+// Inputs that come from the test using the fixture: a dry run cannot know them.
+const FROM_THE_TEST = /^(key|environment options|mock .+)$/
+
+export async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
+  const { workerConfig: config } = run
+  const entries = existsSync(config.dir) ? openStore(config.dir, { readonly: true }).list() : []
+  const sites = await findSites(run)
+  const byName = new Map(sites.map(site => [site.name, site]))
+  const known = new Map<Site, { status: FixtureStatus, entry?: StoredEntry }>()
+
+  const statusOf = (site: Site, visiting: Set<Site>): { status: FixtureStatus, entry?: StoredEntry } => {
+    let found = known.get(site)
+    if (!found) {
+      visiting.add(site)
+      found = judge(site, entries, run, (upstream) => {
+        const upstreamSite = byName.get(upstream)
+        return upstreamSite && !visiting.has(upstreamSite) ? statusOf(upstreamSite, visiting) : undefined
+      })
+      known.set(site, found)
+    }
+    return found
+  }
+  return sites.map(site => statusOf(site, new Set()).status).sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file))
+}
+
+/** Every `cached()`, `cachedDir()` and `cachedValue()` call under the Vitest root, with its code inputs as a run would compute them. */
+async function findSites(run: StatusRun): Promise<Site[]> {
+  const files = globSync('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', { cwd: run.root, ignore: ['**/node_modules/**', '**/.git/**'] })
+  const fingerprinter = new Fingerprinter(run.root)
+  const sites: Site[] = []
+  for (const file of files.sort()) {
+    if (!readFileSync(resolve(run.root, file), 'utf8').includes(PACKAGE_NAME)) continue
+    const answer = await fingerprinter.inputsForModule(file, run.view)
+    for (const [id, code] of Object.entries(answer)) {
+      const split = id.lastIndexOf('#')
+      const occurrence = Number(id.slice(split + 1))
+      sites.push({ name: id.slice(0, split), file: occurrence ? `${file}#${occurrence}` : file, code })
+    }
+  }
+  return sites
+}
+
+type Upstream = (name: string) => { status: FixtureStatus, entry?: StoredEntry } | undefined
+
+/** Compares a fixture's stored entries with what its inputs are now. */
+function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, upstreamOf: Upstream): { status: FixtureStatus, entry?: StoredEntry } {
+  const config = run.workerConfig
+  const status = (verdict: FixtureStatus['verdict'], reason: string, unchecked: string[] = []): FixtureStatus => ({ name: site.name, file: site.file, verdict, reason, unchecked })
+  if ('error' in site.code) return { status: status('rebuild', `cannot be fingerprinted: ${site.code.error}`) }
+  if (config.mode === 'off') return { status: status('rebuild', 'the cache is off (FIXTURE_CACHE=off)') }
+  if (config.mode === 'verify') return { status: status('rebuild', 'verify builds every fixture again') }
+  if (config.refresh === true || config.refresh.includes(site.name)) return { status: status('rebuild', 'FIXTURE_CACHE_REFRESH') }
+
+  const ofSlot = all.filter(entry => entry.header.name === site.name && entry.header.file === site.file)
+  const entries = ofSlot.filter(entry => entry.header.node === process.version).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
+  if (!entries.length) {
+    const others = [...new Set(ofSlot.map(entry => entry.header.node))]
+    return { status: status('rebuild', others.length ? `no entry for Node ${process.version} (stored for ${others.join(', ')})` : 'no entry yet') }
+  }
+
+  const code = site.code
+  const now = new Map<string, string>([['format', String(FORMAT_VERSION)], ['node', process.version], ['environment', run.environment]])
+  for (const input of [...code.inputs, ...Object.values(code.fixtures).flat()]) now.set(input.name, input.digest)
+  const comparisons = entries.map(entry => compare(entry, now, code.inputs, run.root, config, upstreamOf))
+  const match = comparisons.findIndex(comparison => !comparison.changed.length && !comparison.waitsOn.length)
+  if (match >= 0) {
+    const unchecked = comparisons[match]!.unchecked
+    return { status: status('reuse', `every input as stored${unchecked.length ? `; not checked: ${unchecked.join(', ')}` : ''}`, unchecked), entry: entries[match] }
+  }
+  const waiting = comparisons.find(comparison => !comparison.changed.length)
+  if (waiting) {
+    return { status: status('unsure', `rebuilds if the new value of ${waiting.waitsOn.join(', ')} differs${waiting.unchecked.length ? `; not checked: ${waiting.unchecked.join(', ')}` : ''}`, waiting.unchecked) }
+  }
+  // Reasons against the most recently used entry, as a run would give them.
+  const { changed, unchecked } = comparisons[0]!
+  return { status: status('rebuild', listChanges(changed), unchecked) }
+}
+
+interface Comparison {
+  /** `helper tokenize() in src/text.ts changed`, `env SEED read by the factory changed`. */
+  changed: string[]
+  /** Upstream fixtures that rebuild: this one rebuilds only if their value changes. */
+  waitsOn: string[]
+  unchecked: string[]
+}
+
+function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInputs: readonly KeyInput[], root: string, config: WorkerConfig, upstreamOf: Upstream): Comparison {
+  const result: Comparison = { changed: [], waitsOn: [], unchecked: [] }
+  const stored = new Set(entry.header.inputs.map(input => input.name))
+  for (const input of entry.header.inputs) {
+    const upstream = /^fixture (.+) value$/.exec(input.name)?.[1]
+    if (upstream !== undefined) {
+      const judged = upstreamOf(upstream)
+      if (!judged) result.unchecked.push(`the value of fixture ${upstream}`)
+      else if (judged.entry) {
+        if (judged.entry.header.valueDigest !== input.digest) result.changed.push(`fixture ${upstream} value changed`)
+      }
+      else result.waitsOn.push(upstream)
+      continue
+    }
+    if (FROM_THE_TEST.test(input.name)) {
+      result.unchecked.push(input.name)
+      continue
+    }
+    if (input.name === 'environment' && input.digest !== now.get('environment')) {
+      // Stored from a file that chose its own environment, perhaps: only running it shows.
+      result.unchecked.push(`environment ${input.digest}`)
+      continue
+    }
+    const current = now.get(input.name) ?? declaredDigest(input.name, root)
+    if (current === undefined) {
+      // A code input the factory no longer reaches (it is gone from the fingerprint).
+      if (input.name.startsWith('fixture ') && input.name.includes(' in ')) result.unchecked.push(input.name)
+      else result.changed.push(`${input.name} removed`)
+    }
+    else if (current !== input.digest) result.changed.push(input.name === 'node' ? `node ${input.digest} → ${current}` : `${input.name} changed`)
+  }
+  for (const input of codeInputs) {
+    if (!stored.has(input.name)) result.changed.push(`${input.name} added`)
+  }
+  result.changed.push(...changedRecordedInputs(entry.header.recorded, recordScope(config)).map(name => `${name} changed`))
+  return result
+}
+
+/** What a declared input (`env SEED`, `file data/x.csv`) digests to now, as the runtime computes it. */
+function declaredDigest(name: string, root: string): string | undefined {
+  const env = /^env (\S+)$/.exec(name)
+  if (env) return envDigest(env[1]!)
+  const pattern = /^files (.+)$/.exec(name)
+  if (pattern) return digest(...globSync(pattern[1]!, { cwd: root, dot: true, onlyFiles: true }).sort())
+  const file = /^file (.+)$/.exec(name)
+  if (!file) return undefined
+  try {
+    return digest(readFileSync(resolve(root, file[1]!)))
+  }
+  catch (error) {
+    return `unreadable: ${describeError(error)}`
+  }
+}

@@ -1,0 +1,66 @@
+// Re-checking what a factory was recorded reading: a hit in a worker and the dry run (`status`)
+// in the main process ask the same question, whether each recorded input is what it was.
+import type { KeyInput } from './key.js'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { contentDigest, digest } from './digest.js'
+
+/** Where recorded reads count: the workspace, less what belongs to packages and to the cache itself. */
+export interface RecordScope {
+  /** The git checkout or package-manager workspace that holds the Vitest root. */
+  workspace: string
+  /** Folders whose reads are never inputs (the cache dir, the run's journal). */
+  ignored: string[]
+}
+
+/** The scope of a run's recording: its workspace, less its cache dir and journal. */
+export function recordScope(config: { workspace: string, dir: string, journal: string }): RecordScope {
+  return { workspace: config.workspace, ignored: [config.dir, config.journal] }
+}
+
+/** What a recorded file use was: its content read, a folder listed, or a path checked. */
+export type ReadKind = 'content' | 'listing' | 'exists'
+
+const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked) by the factory$/
+const RECORDED_ENV = /^env (.+) read by the factory$/
+
+/** The recorded inputs whose digest differs now: empty when the entry may be reused. */
+export function changedRecordedInputs(recorded: readonly KeyInput[], scope: RecordScope): string[] {
+  return recorded.filter(input => currentDigest(input.name, scope) !== input.digest).map(input => input.name)
+}
+
+/** The digest a recorded input has now (its name says what it is). */
+function currentDigest(name: string, scope: RecordScope): string | undefined {
+  const env = RECORDED_ENV.exec(name)
+  if (env) return envDigest(env[1]!)
+  const file = RECORDED_FILE.exec(name)
+  if (!file) return undefined
+  const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'
+  return digestOf(use, resolve(scope.workspace, file[2]!))
+}
+
+export function digestOf(use: ReadKind, path: string): string {
+  try {
+    // Content first without a stat: a hit checks every recorded file, and most are files.
+    if (use === 'content') return contentDigest(readFileSync(path))
+    if (use === 'listing') return listingDigest(path)
+    const stats = statSync(path, { throwIfNoEntry: false })
+    return !stats ? 'missing' : stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other'
+  }
+  catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing'
+    if (code === 'EISDIR') return listingDigest(path)
+    return `unreadable ${code}`
+  }
+}
+
+function listingDigest(path: string): string {
+  const listing = readdirSync(path, { withFileTypes: true }).map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort()
+  return digest(...listing)
+}
+
+export function envDigest(name: string): string {
+  const value = process.env[name]
+  return value === undefined ? 'unset' : digest(value)
+}
