@@ -103,30 +103,37 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, upstream
   const now = new Map<string, string>([['format', String(FORMAT_VERSION)], ['node', process.version], ['environment', run.environment]])
   for (const input of [...code.inputs, ...Object.values(code.fixtures).flat()]) now.set(input.name, input.digest)
   const comparisons = entries.map(entry => compare(entry, now, code.inputs, run.root, config, upstreamOf))
-  const match = comparisons.findIndex(comparison => !comparison.changed.length && !comparison.waitsOn.length)
-  if (match >= 0) {
-    const unchecked = comparisons[match]!.unchecked
-    return { status: status('reuse', `every input as stored${unchecked.length ? `; not checked: ${unchecked.join(', ')}` : ''}`, unchecked), entry: entries[match] }
+  const sameKey = comparisons.filter(comparison => !comparison.changed.length)
+  const match = sameKey.find(comparison => !comparison.readsChanged.length && !comparison.waitsOn.length)
+  if (match) {
+    return { status: status('reuse', `every input as stored${notChecked(match.unchecked)}`, match.unchecked), entry: match.entry }
   }
-  const waiting = comparisons.find(comparison => !comparison.changed.length)
+  const waiting = sameKey.find(comparison => !comparison.readsChanged.length)
   if (waiting) {
-    return { status: status('unsure', `rebuilds if the new value of ${waiting.waitsOn.join(', ')} differs${waiting.unchecked.length ? `; not checked: ${waiting.unchecked.join(', ')}` : ''}`, waiting.unchecked) }
+    return { status: status('unsure', `rebuilds if the new value of ${waiting.waitsOn.join(', ')} differs${notChecked(waiting.unchecked)}`, waiting.unchecked) }
   }
-  // Reasons against the most recently used entry, as a run would give them.
-  const { changed, unchecked } = comparisons[0]!
-  return { status: status('rebuild', listChanges(changed), unchecked) }
+  // The reason a run would give: the changed reads of an entry of this key, else what changed
+  // since the most recently used entry.
+  const [reasonFrom] = sameKey.length ? sameKey : comparisons
+  const changed = sameKey.length ? reasonFrom!.readsChanged : reasonFrom!.changed
+  return { status: status('rebuild', listChanges(changed), reasonFrom!.unchecked) }
 }
 
+const notChecked = (unchecked: readonly string[]): string => (unchecked.length ? `; not checked: ${unchecked.join(', ')}` : '')
+
 interface Comparison {
-  /** `helper tokenize() in src/text.ts changed`, `env SEED read by the factory changed`. */
+  entry: StoredEntry
+  /** The key's inputs that differ: `helper tokenize() in src/text.ts changed`. */
   changed: string[]
+  /** What the factory was recorded reading that differs: `env SEED read by the factory changed`. */
+  readsChanged: string[]
   /** Upstream fixtures that rebuild: this one rebuilds only if their value changes. */
   waitsOn: string[]
   unchecked: string[]
 }
 
 function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInputs: readonly KeyInput[], root: string, config: WorkerConfig, upstreamOf: Upstream): Comparison {
-  const result: Comparison = { changed: [], waitsOn: [], unchecked: [] }
+  const result: Comparison = { entry, changed: [], readsChanged: [], waitsOn: [], unchecked: [] }
   const stored = new Set(entry.header.inputs.map(input => input.name))
   for (const input of entry.header.inputs) {
     const upstream = /^fixture (.+) value$/.exec(input.name)?.[1]
@@ -159,7 +166,7 @@ function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInput
   for (const input of codeInputs) {
     if (!stored.has(input.name)) result.changed.push(`${input.name} added`)
   }
-  result.changed.push(...changedRecordedInputs(entry.header.recorded, recordScope(config)).map(name => `${name} changed`))
+  result.readsChanged.push(...changedRecordedInputs(entry.header.recorded, recordScope(config)).map(name => `${name} changed`))
   return result
 }
 

@@ -17,6 +17,12 @@ async function status(project: Project, args: string[] = [], env: Record<string,
     .catch((error: { code: number, stdout: string, stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }))
 }
 
+/** The reason the last run gave for each fixture it rebuilt. */
+function rebuiltReasons(project: Project): Record<string, string> {
+  const report = JSON.parse(project.read('node_modules/.cache/vitest-fixture-cache/last-run.json')) as { fixtures: Array<{ name: string, outcome: string, reason?: string }> }
+  return Object.fromEntries(report.fixtures.filter(fixture => fixture.outcome === 'miss').map(fixture => [fixture.name, `rebuild: ${fixture.reason}`]))
+}
+
 async function verdicts(project: Project, env: Record<string, string> = {}): Promise<Record<string, string>> {
   const result = await status(project, ['--json'], env)
   expect(result.code, result.stderr).toBe(0)
@@ -64,9 +70,12 @@ it('says what the next run would reuse and rebuild, and the run that follows doe
 
   // A helper only index reaches: index rebuilds, the others are reused.
   project.edit('src/count.ts', 'return words.length', 'return words.length + 0')
-  expect(await verdicts(project)).toMatchObject({ corpus: 'reuse: every input as stored', index: expect.stringMatching(/^rebuild: helper countWords\(\) in src\/count\.ts changed/), seeded: 'reuse: every input as stored' })
+  const verdictsBefore = verdicts(project)
+  expect(await verdictsBefore).toEqual({ corpus: 'reuse: every input as stored', index: 'rebuild: helper countWords() in src/count.ts changed', seeded: 'reuse: every input as stored' })
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['index'])
+  // The same reason the run gives.
+  expect(rebuiltReasons(project)).toEqual({ index: (await verdictsBefore)!.index })
 
   // A file the factory read at run time: corpus rebuilds; index only if corpus's value changes.
   project.write('data/words.txt', 'alpha\nbeta\ngamma\n')
@@ -76,11 +85,13 @@ it('says what the next run would reuse and rebuild, and the run that follows doe
   })
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['corpus', 'index'])
+  expect(rebuiltReasons(project)).toEqual({ corpus: 'rebuild: file data/words.txt read by the factory changed', index: 'rebuild: fixture corpus value changed' })
 
   // A declared env var, read from the environment the command runs in.
-  expect((await verdicts(project, { SEED: '4' })).seeded).toBe('rebuild: env SEED changed, env SEED read by the factory changed')
+  expect((await verdicts(project, { SEED: '4' })).seeded).toBe('rebuild: env SEED changed')
   await runOk(project, [], { SEED: '4' })
   expect(project.takeBuilds()).toEqual(['seeded'])
+  expect(rebuiltReasons(project)).toEqual({ seeded: 'rebuild: env SEED changed' })
   expect((await verdicts(project, { SEED: '4' })).seeded).toBe('reuse: every input as stored')
   // Returning to the earlier value finds the earlier entry.
   expect((await verdicts(project)).seeded).toBe('reuse: every input as stored')
