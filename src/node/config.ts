@@ -33,6 +33,8 @@ export interface FixtureCacheOptions {
 }
 
 export interface RemoteOptions {
+  /** `'turborepo'` (default): the Turborepo remote-cache API; `'bazel'`: the Bazel HTTP cache (`/ac/`, `/cas/`). */
+  protocol?: 'turborepo' | 'bazel'
   url?: string
   token?: string
   team?: string
@@ -53,7 +55,7 @@ const OPTION_TYPES: Record<keyof FixtureCacheOptions, { expected: string, accept
   report: { expected: 'a string or false', accepts: value => value === false || typeof value === 'string' },
   maxSize: { expected: 'a size like "2GB" or a number of bytes', accepts: value => typeof value === 'string' || typeof value === 'number' },
   coldTimeout: { expected: 'a number of milliseconds or false', accepts: value => value === false || (typeof value === 'number' && value > 0) },
-  remote: { expected: 'an object { url, token, team, signatureKey, write, timeout }', accepts: value => typeof value === 'object' && value !== null && !Array.isArray(value) },
+  remote: { expected: 'an object { protocol, url, token, team, signatureKey, write, timeout }', accepts: value => typeof value === 'object' && value !== null && !Array.isArray(value) },
 }
 
 /** Checks the plugin options where the config is loaded; returns `maxSize` in bytes. */
@@ -96,6 +98,7 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
 
 const DEFAULT_REMOTE_TIMEOUT_MS = 500
 const REMOTE_OPTION_TYPES: Record<keyof RemoteOptions, 'string' | 'boolean' | 'number'> = {
+  protocol: 'string',
   url: 'string',
   token: 'string',
   team: 'string',
@@ -121,15 +124,17 @@ export function resolveRemote(options: RemoteOptions = {}, env: NodeJS.ProcessEn
   const url = pick('FIXTURE_CACHE_REMOTE_URL', options.url, 'TURBO_API')
   if (!url) return undefined
   if (!/^https?:\/\//.test(url)) fail(`FIXTURE_CACHE_REMOTE_URL (or remote.url) must be an http(s) URL, got ${JSON.stringify(url)}`)
+  const protocol = (env.FIXTURE_CACHE_REMOTE_PROTOCOL || options.protocol || 'turborepo').trim().toLowerCase()
+  if (protocol !== 'turborepo' && protocol !== 'bazel') fail(`FIXTURE_CACHE_REMOTE_PROTOCOL (or remote.protocol) must be turborepo or bazel, got ${JSON.stringify(protocol)}`)
   const team = pick('FIXTURE_CACHE_REMOTE_TEAM', options.team, 'TURBO_TEAM')
-  if (!team) fail('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM (or remote.team, or TURBO_TEAM)')
+  if (!team && protocol === 'turborepo') fail('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM (or remote.team, or TURBO_TEAM)')
   const token = pick('FIXTURE_CACHE_REMOTE_TOKEN', options.token, 'TURBO_TOKEN')
   const signatureKey = pick('FIXTURE_CACHE_REMOTE_SIGNATURE_KEY', options.signatureKey, 'TURBO_REMOTE_CACHE_SIGNATURE_KEY')
   const writeEnv = env.FIXTURE_CACHE_REMOTE_WRITE?.trim().toLowerCase()
   const write = writeEnv ? ['1', 'true', 'yes', 'on'].includes(writeEnv) : options.write === true
   const timeoutMs = options.timeout ?? DEFAULT_REMOTE_TIMEOUT_MS
   if (!(timeoutMs > 0)) fail(`remote.timeout must be a positive number of milliseconds, got ${JSON.stringify(options.timeout)}`)
-  return { url, team: team!, write, timeoutMs, ...token ? { token } : {}, ...signatureKey ? { signatureKey } : {} }
+  return { protocol: protocol as RemoteConfig['protocol'], url, team: team ?? '', write, timeoutMs, ...token ? { token } : {}, ...signatureKey ? { signatureKey } : {} }
 }
 
 export function parseMode(value: string | undefined): CacheMode {

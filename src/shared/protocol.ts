@@ -34,10 +34,13 @@ export const runFolderName = (runId: string): string => `vfc-run-${runId}`
 /** A file in the run's journal folder saying the remote tier is off for the rest of the run (a server refused or failed). */
 export const REMOTE_OFF_MARKER = 'remote-off'
 
-/** A Turborepo remote-cache API server. The token travels to workers; it is never printed. */
+/** A remote cache server. The token travels to workers; it is never printed. */
 export interface RemoteConfig {
+  /** The Turborepo remote-cache API, or the Bazel HTTP cache protocol. */
+  protocol: 'turborepo' | 'bazel'
   url: string
   token?: string
+  /** Turborepo's team; with Bazel, only signed into records. */
   team: string
   signatureKey?: string
   write: boolean

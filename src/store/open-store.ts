@@ -1,5 +1,6 @@
 // The one place a store is made: everything else asks here.
-import type { TurborepoOptions } from './drivers/turborepo.js'
+import type { RemoteConfig } from '../shared/protocol.js'
+import { bazelDriver } from './drivers/bazel.js'
 import { fsDriver } from './drivers/fs.js'
 import { turborepoDriver } from './drivers/turborepo.js'
 import { FixtureStore } from './fixture-store.js'
@@ -22,9 +23,12 @@ export function openStore(dir: string, options: { readonly?: boolean } = {}): Fi
 const remotes = new Map<string, RemoteTier>()
 
 /** The remote tier of these settings, one per process (a server that failed is not asked again). */
-export function openRemote(options: TurborepoOptions & { write: boolean }): RemoteTier {
-  const id = JSON.stringify([options.url, options.team, options.write, options.signatureKey ?? '', options.token ?? ''])
+export function openRemote(options: RemoteConfig): RemoteTier {
+  const id = JSON.stringify([options.protocol, options.url, options.team, options.write, options.signatureKey ?? '', options.token ?? ''])
   let remote = remotes.get(id)
-  if (!remote) remotes.set(id, remote = new RemoteTier(turborepoDriver(options), options.write))
+  if (!remote) {
+    const driver = options.protocol === 'bazel' ? bazelDriver(options) : turborepoDriver(options)
+    remotes.set(id, remote = new RemoteTier(driver, options.write))
+  }
   return remote
 }

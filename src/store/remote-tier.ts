@@ -7,7 +7,7 @@ import type { Slot } from './paths.js'
 import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
 import { FORMAT_VERSION } from '../shared/key.js'
-import { RemoteError } from './drivers/turborepo.js'
+import { RemoteError } from './drivers/http.js'
 import { decodeEntry } from './entry-format.js'
 
 /** The artifact a fixture's entry is shared under: one per slot and key, the same on every machine. */

@@ -129,6 +129,46 @@ describe('a second machine reuses what the first one shared', () => {
   })
 })
 
+let bazelPrefixes = 0
+/** Settings of the nginx WebDAV server as a Bazel HTTP cache, under a path prefix of this test's own. */
+function bazelEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const { url, token } = inject('bazelCache')!
+  return { FIXTURE_CACHE_REMOTE_PROTOCOL: 'bazel', FIXTURE_CACHE_REMOTE_URL: `${url}/e2e-${process.pid}-${++bazelPrefixes}/`, FIXTURE_CACHE_REMOTE_TOKEN: token, ...extra }
+}
+
+describe.skipIf(!inject('bazelCache'))('through a Bazel HTTP cache (nginx with WebDAV)', () => {
+  it('a second checkout builds nothing; a forged blob or an unsigned record is refused and the right value rebuilt', async () => {
+    const env = bazelEnv({ FIXTURE_CACHE_REMOTE_SIGNATURE_KEY: 'trusted-key' })
+    const first = Project.create(FILES)
+    const shared = await runOk(first, [], { ...env, FIXTURE_CACHE_REMOTE_WRITE: '1' })
+    expect(first.takeBuilds()).toEqual(['corpus', 'where'])
+    expect(shared.output).toMatch(/shared 2 with the remote cache/)
+    expect(shared.output).not.toContain(inject('bazelCache')!.token)
+
+    const second = Project.create(FILES)
+    const reused = await runOk(second, [], env)
+    expect(second.takeBuilds()).toEqual([])
+    expect(reused.output).toMatch(/2 reused \(corpus, where\), 2 through the remote cache/)
+
+    // A blob replaced on the server no longer matches its address.
+    const root = join(inject('bazelCache')!.root, new URL(env.FIXTURE_CACHE_REMOTE_URL!).pathname)
+    for (const name of readdirSync(join(root, 'cas'))) writeFileSync(join(root, 'cas', name), readFileSync(join(root, 'cas', name)).toString('latin1').replace('alpha', 'ALPHA'), 'latin1')
+    const third = Project.create(FILES)
+    const refused = await runOk(third, [], env)
+    expect(third.takeBuilds()).toEqual(['corpus'])
+    expect(refused.output).toMatch(/bytes that do not match their address; not used/)
+
+    // Someone without the key builds corpus (its blob is the forged one) and uploads an unsigned record for it.
+    const keyless = Project.create(FILES)
+    await runOk(keyless, [], { ...env, FIXTURE_CACHE_REMOTE_SIGNATURE_KEY: '', FIXTURE_CACHE_REMOTE_WRITE: '1' })
+    expect(keyless.takeBuilds()).toEqual(['corpus'])
+    const fourth = Project.create(FILES)
+    const unsigned = await runOk(fourth, [], env)
+    expect(fourth.takeBuilds()).toEqual(['corpus'])
+    expect(unsigned.output).toMatch(/no signature tag; not used/)
+  })
+})
+
 describe('a remote cache in trouble never turns a run red, nor costs it more than a moment', () => {
   it('an entry larger than the server accepts: not shared, one warning', async () => {
     const server = await startRemoteCacheServer({ BODY_LIMIT: '64' })

@@ -33,15 +33,19 @@ describe('config', () => {
 
   it('reads the remote tier: our env over the option over Turborepo\'s variables; writing only when asked', () => {
     expect(resolveRemote({}, {})).toBeUndefined()
-    expect(resolveRemote({ url: 'http://a', team: 't' }, {})).toEqual({ url: 'http://a', team: 't', write: false, timeoutMs: 500 })
+    expect(resolveRemote({ url: 'http://a', team: 't' }, {})).toEqual({ protocol: 'turborepo', url: 'http://a', team: 't', write: false, timeoutMs: 500 })
     expect(resolveRemote({}, { TURBO_API: 'http://turbo', TURBO_TEAM: 'tt', TURBO_TOKEN: 'tk', TURBO_REMOTE_CACHE_SIGNATURE_KEY: 'sk' }))
-      .toEqual({ url: 'http://turbo', team: 'tt', token: 'tk', signatureKey: 'sk', write: false, timeoutMs: 500 })
+      .toEqual({ protocol: 'turborepo', url: 'http://turbo', team: 'tt', token: 'tk', signatureKey: 'sk', write: false, timeoutMs: 500 })
     const env = { FIXTURE_CACHE_REMOTE_URL: 'http://ours', FIXTURE_CACHE_REMOTE_TEAM: 'ours', TURBO_API: 'http://turbo', FIXTURE_CACHE_REMOTE_WRITE: 'true' }
-    expect(resolveRemote({ url: 'http://option', team: 'option', timeout: 2000 }, env)).toEqual({ url: 'http://ours', team: 'ours', write: true, timeoutMs: 2000 })
+    expect(resolveRemote({ url: 'http://option', team: 'option', timeout: 2000 }, env)).toEqual({ protocol: 'turborepo', url: 'http://ours', team: 'ours', write: true, timeoutMs: 2000 })
     // An empty variable turns the fallback off; WRITE=0 overrides the option.
     expect(resolveRemote({}, { FIXTURE_CACHE_REMOTE_URL: '', TURBO_API: 'http://turbo', TURBO_TEAM: 't' })).toBeUndefined()
     expect(resolveRemote({ url: 'http://a', team: 't', write: true }, { FIXTURE_CACHE_REMOTE_WRITE: '0' })?.write).toBe(false)
     expect(() => resolveRemote({ url: 'http://a' }, {})).toThrow('a team is needed: set FIXTURE_CACHE_REMOTE_TEAM')
+    // The Bazel HTTP cache has no teams; the protocol comes from the option or the env.
+    expect(resolveRemote({ url: 'http://a', protocol: 'bazel' }, {})).toEqual({ protocol: 'bazel', url: 'http://a', team: '', write: false, timeoutMs: 500 })
+    expect(resolveRemote({ url: 'http://a' }, { FIXTURE_CACHE_REMOTE_PROTOCOL: 'Bazel' })?.protocol).toBe('bazel')
+    expect(() => resolveRemote({ url: 'http://a', protocol: 'grpc' as 'bazel' }, {})).toThrow('must be turborepo or bazel, got "grpc"')
     expect(() => resolveRemote({ url: 'ftp://a', team: 't' }, {})).toThrow('must be an http(s) URL')
     expect(() => resolveRemote({ URL: 'http://a' } as object, {})).toThrow('unknown option remote.URL')
     expect(() => resolveRemote({ url: 'http://a', team: 't', write: 'yes' } as object, {})).toThrow('option remote.write must be a boolean')
