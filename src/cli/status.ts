@@ -48,6 +48,7 @@ export async function status(options: { dir?: string, config?: string }, names: 
         `${row.file}${row.projects ? ` [${row.projects.join(', ')}]` : ''}`,
         row.reason,
       ])),
+      'Not seen by a dry run: what test files set up when they run (vi.mock, a @vitest-environment comment), what a key() function returns, a plain upstream fixture\'s value; and the remote cache.',
     ].join('\n')
   }
   finally {

@@ -8,7 +8,7 @@ import type { CodeInputs, WorkerConfig } from '../shared/protocol.js'
 import type { StoredEntry } from '../store/fixture-store.js'
 import type { ProjectView } from './fingerprint/fingerprinter.js'
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import { globSync } from 'tinyglobby'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { digest } from '../shared/digest.js'
@@ -39,13 +39,16 @@ export interface StatusRun {
 
 interface Site { name: string, file: string, code: CodeInputs | { error: string } }
 
+/** Modules test files mock (`vi.mock('../src/rng')`), as the fingerprint names them (`src/rng.ts`, `package sql.js`), with the files that do. */
+type Mocks = Map<string, string[]>
+
 // Inputs that come from the test using the fixture: a dry run cannot know them.
 const FROM_THE_TEST = /^(key|environment options|mock .+)$/
 
 export async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
   const { workerConfig: config } = run
   const entries = existsSync(config.dir) ? openStore(config.dir, { readonly: true }).list() : []
-  const sites = await findSites(run)
+  const { sites, mocks } = await findSites(run)
   const byName = new Map(sites.map(site => [site.name, site]))
   const known = new Map<Site, { status: FixtureStatus, entry?: StoredEntry }>()
 
@@ -53,7 +56,7 @@ export async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
     let found = known.get(site)
     if (!found) {
       visiting.add(site)
-      found = judge(site, entries, run, (upstream) => {
+      found = judge(site, entries, run, mocks, (upstream) => {
         const upstreamSite = byName.get(upstream)
         return upstreamSite && !visiting.has(upstreamSite) ? statusOf(upstreamSite, visiting) : undefined
       })
@@ -64,27 +67,46 @@ export async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
   return sites.map(site => statusOf(site, new Set()).status).sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file))
 }
 
-/** Every `cached()`, `cachedDir()` and `cachedValue()` call under the Vitest root, with its code inputs as a run would compute them. */
-async function findSites(run: StatusRun): Promise<Site[]> {
+/**
+ * Every `cached()`, `cachedDir()` and `cachedValue()` call under the Vitest root, with its code
+ * inputs as a run would compute them; and the modules test files mock.
+ */
+async function findSites(run: StatusRun): Promise<{ sites: Site[], mocks: Mocks }> {
   const files = globSync('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', { cwd: run.root, ignore: ['**/node_modules/**', '**/.git/**'] })
   const fingerprinter = new Fingerprinter(run.root)
   const sites: Site[] = []
+  const mocks: Mocks = new Map()
   for (const file of files.sort()) {
-    if (!readFileSync(resolve(run.root, file), 'utf8').includes(PACKAGE_NAME)) continue
+    const path = resolve(run.root, file)
+    const code = readFileSync(path, 'utf8')
+    for (const [, , specifier] of code.matchAll(MOCK_CALL)) {
+      const target = await run.view.resolver(specifier!, path)
+      if (target) mocks.set(moduleName(target, run.root), [...mocks.get(moduleName(target, run.root)) ?? [], file])
+    }
+    if (!code.includes(PACKAGE_NAME)) continue
     const answer = await fingerprinter.inputsForModule(file, run.view)
-    for (const [id, code] of Object.entries(answer)) {
+    for (const [id, inputs] of Object.entries(answer)) {
       const split = id.lastIndexOf('#')
       const occurrence = Number(id.slice(split + 1))
-      sites.push({ name: id.slice(0, split), file: occurrence ? `${file}#${occurrence}` : file, code })
+      sites.push({ name: id.slice(0, split), file: occurrence ? `${file}#${occurrence}` : file, code: inputs })
     }
   }
-  return sites
+  return { sites, mocks }
+}
+
+const MOCK_CALL = /\bvi\s*\.\s*(?:doMock|mock)\s*\(\s*(['"`])([^'"`]+)\1/g
+
+/** A module as the fingerprint names what a factory reaches: its path from the root, or `package <name>`. */
+function moduleName(file: string, root: string): string {
+  const inPackage = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file.slice(file.lastIndexOf('node_modules') - 1))
+  if (inPackage) return `package ${inPackage[1]!.replace(/\\/g, '/')}`
+  return relative(root, file).split(sep).join('/')
 }
 
 type Upstream = (name: string) => { status: FixtureStatus, entry?: StoredEntry } | undefined
 
 /** Compares a fixture's stored entries with what its inputs are now. */
-function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, upstreamOf: Upstream): { status: FixtureStatus, entry?: StoredEntry } {
+function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, mocks: Mocks, upstreamOf: Upstream): { status: FixtureStatus, entry?: StoredEntry } {
   const config = run.workerConfig
   const status = (verdict: FixtureStatus['verdict'], reason: string, unchecked: string[] = []): FixtureStatus => ({ name: site.name, file: site.file, verdict, reason, unchecked })
   if ('error' in site.code) return { status: status('rebuild', `cannot be fingerprinted: ${site.code.error}`) }
@@ -105,6 +127,11 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, upstream
   const comparisons = entries.map(entry => compare(entry, now, code.inputs, run.root, config, upstreamOf))
   const sameKey = comparisons.filter(comparison => !comparison.changed.length)
   const match = sameKey.find(comparison => !comparison.readsChanged.length && !comparison.waitsOn.length)
+  // A file that mocks what the factory reaches gets a value of its own (a mock changes the value).
+  const mocked = site.code.modules.flatMap(module => (mocks.get(module) ?? []).map(file => `${file} mocks ${module}`))
+  if (match && mocked.length) {
+    return { status: status('unsure', `${listChanges(mocked)}, which the factory reaches: that file gets a value of its own${notChecked(match.unchecked)}`, match.unchecked), entry: match.entry }
+  }
   if (match) {
     return { status: status('reuse', `every input as stored${notChecked(match.unchecked)}`, match.unchecked), entry: match.entry }
   }

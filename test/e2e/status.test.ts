@@ -116,3 +116,22 @@ it('prints a readable table, filters by name, and fails a wrong name with exit 2
   expect(wrong.stderr.trim()).toBe('vitest-fixture-cache: no cached fixture named nope; cached fixtures: corpus, index, seeded')
   expect(project.takeBuilds()).toEqual(['corpus', 'index', 'seeded'])
 })
+
+it('names a test file that mocks what a factory reaches, and what a dry run cannot see', async () => {
+  const project = Project.create(files)
+  await runOk(project)
+  project.write('test/mocked.test.ts', `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.mock('../src/count', () => ({ countWords: () => 99 }))
+test('mocked', ({ index }) => { expect(index).toBe(99) })
+`)
+  expect(await verdicts(project)).toEqual({
+    corpus: 'reuse: every input as stored',
+    index: 'unsure: test/mocked.test.ts mocks src/count.ts, which the factory reaches: that file gets a value of its own',
+    seeded: 'reuse: every input as stored',
+  })
+  expect((await status(project)).stdout).toContain('Not seen by a dry run: what test files set up when they run')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['corpus', 'index', 'seeded', 'index'].sort())
+})
