@@ -2,6 +2,8 @@
 // counted by the factories' own log, and the summary must agree with it.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { parse } from 'flatted'
 import { expect, it } from 'vitest'
 import { Project, runOk } from '../helpers/project.js'
 
@@ -90,4 +92,18 @@ it('puts what the cache did in each test\'s metadata (Vitest\'s JSON report) and
   expect(summary.match(/### Fixture cache/g)).toHaveLength(2)
   expect(summary).toContain('| corpus | miss | first build |')
   expect(summary).toContain('| corpus | hit |')
+})
+
+it('puts it where Vitest\'s UI shows it: the HTML report\'s data, read back', async () => {
+  const project = Project.create(files)
+  await runOk(project, ['--reporter=default', '--reporter=html'])
+  await runOk(project, ['--reporter=default', '--reporter=html'])
+  // What the UI reads: the HTML reporter's data file, gzipped flatted JSON of every file and task
+  // (Vitest 4 writes html/html.meta.json.gz, Vitest 5 .vitest/ui/html.meta.json.gz).
+  interface UiTask { type: string, name: string, meta?: { fixtureCache?: Record<string, { outcome: string }> }, tasks?: UiTask[] }
+  const dataFile = ['html/html.meta.json.gz', '.vitest/ui/html.meta.json.gz'].find(path => project.exists(path))!
+  const data = parse(gunzipSync(readFileSync(join(project.dir, dataFile))).toString('utf8')) as { files: UiTask[] }
+  const tests = data.files.flatMap(file => file.tasks ?? []).filter(task => task.type === 'test')
+  expect(tests.map(test => test.name).sort()).toEqual(['a', 'b', 'c'])
+  for (const test of tests) expect(test.meta?.fixtureCache).toMatchObject({ corpus: { outcome: 'reused' }, index: { outcome: 'reused' } })
 })
