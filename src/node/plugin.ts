@@ -2,7 +2,7 @@ import type { Plugin } from 'vitest/config'
 import type { TestProject, Vitest } from 'vitest/node'
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { FixtureCacheOptions } from './config.js'
-import type { Fingerprinter, ProjectView } from './fingerprint/fingerprinter.js'
+import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
@@ -29,9 +29,11 @@ interface Run {
   projects: Set<TestProject>
   /** The Vitest root of the run: paths in call sites and inputs are relative to it. */
   root: string
-  /** Each project's `define` (Vitest moves it out of the Vite config) and setup files, by its Vite config. */
-  definesByConfig: WeakMap<object, Record<string, unknown>>
-  setupFilesByConfig: WeakMap<object, string[]>
+  /**
+   * Each project's `define` (Vitest moves it out of the Vite config) and setup files, by its name:
+   * projects may share one Vite server (Vitest 5), so its config cannot tell them apart.
+   */
+  projectViews: Map<string, { define: Record<string, unknown>, setupFiles: string[] }>
   /** Timeouts to raise to, on a run that builds everything: builds run inside tests and hooks. */
   coldTimeoutMs?: number
 }
@@ -54,33 +56,20 @@ function buildsEverything(config: WorkerConfig): boolean {
   }
 }
 
-/**
- * `vitest-fixture-cache status`: what the next run would do with each cached fixture. Projects
- * that see modules alike (the same setup files and `define`) are asked once; where they differ, each
- * answers for the fixtures it has entries of, named by project.
- */
-async function dryRun(vitest: Vitest): Promise<Array<FixtureStatus & { projects?: string[] }>> {
+/** `vitest-fixture-cache status`: the run's projects as the dry run needs them. */
+async function dryRun(vitest: Vitest): Promise<FixtureStatus[]> {
   const run = runs.get(vitest)
   if (!run) throw new Error('the fixtureCache() plugin did not start with this Vitest instance')
-  const { fixtureStatus } = await import('./status.js')
-  const views = new Map<string, { view: ProjectView, projects: string[], environment: string }>()
-  for (const project of run.projects) {
-    const define = run.definesByConfig.get(project.vite.config) ?? {}
-    const setupFiles = run.setupFilesByConfig.get(project.vite.config) ?? []
-    const testEnvironment = project.config.environment
-    const id = JSON.stringify([define, setupFiles, testEnvironment])
+  const { projectsStatus } = await import('./status.js')
+  return projectsStatus(run.root, run.workerConfig, [...run.projects].map((project) => {
     const vite = project.vite.environments.ssr!
-    const known = views.get(id)
-    if (known) known.projects.push(project.name)
-    else views.set(id, { projects: [project.name], environment: testEnvironment, view: { define, setupFiles, resolver: async (specifier, importer) => (await vite.pluginContainer.resolveId(specifier, importer))?.id ?? null } })
-  }
-  const answers = await Promise.all([...views.values()].map(async ({ view, projects, environment }) => ({ projects, statuses: await fixtureStatus({ root: run.root, workerConfig: run.workerConfig, view, environment }) })))
-  if (answers.length === 1) return answers[0]!.statuses
-  // A fixture is stored under the view of the project that used it: another view's "no entry yet" is not news.
-  const stored = new Set(answers.flatMap(({ statuses }) => statuses.filter(status => status.reason !== 'no entry yet').map(status => `${status.name}\0${status.file}`)))
-  return answers.flatMap(({ projects, statuses }) => statuses
-    .filter(status => status.reason !== 'no entry yet' || !stored.has(`${status.name}\0${status.file}`))
-    .map(status => ({ ...status, projects })))
+    return {
+      name: project.name,
+      environment: project.config.environment,
+      ...run.projectViews.get(project.name)!,
+      resolver: async (specifier: string, importer: string) => (await vite.pluginContainer.resolveId(specifier, importer))?.id ?? null,
+    }
+  }))
 }
 
 /** The Vitest plugin: tells workers where the cache is and what each `cached()` call is. */
@@ -90,19 +79,19 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
 
   function startRun(vitest: Vitest): Run {
     const workerConfig = resolveWorkerConfig(options, vitest.config.root, process.env)
-    const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, definesByConfig: new WeakMap(), setupFilesByConfig: new WeakMap() }
+    const started: Run = { workerConfig, projects: new Set(), root: vitest.config.root, projectViews: new Map() }
+    // The CLI's dry run (`status`) starts Vitest to see the project as a run would, and runs nothing.
+    if ((globalThis as Record<symbol, unknown>)[DRY_RUN]) return started
     const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
       started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
       setMainProcessConfig(started.workerConfig)
-      for (const project of started.projects) project.provide(PROVIDE_KEY, started.workerConfig)
+      for (const project of started.projects) project.provide(PROVIDE_KEY, { ...started.workerConfig, project: project.name })
     }, {
       silent: options.silent ?? false,
       detail: options.detail ?? false,
       report: options.report,
       maxBytes,
     })
-    // The CLI's dry run (`status`) starts Vitest to see the project as a run would, and runs nothing.
-    if ((globalThis as Record<symbol, unknown>)[DRY_RUN]) return started
     vitest.config.reporters.push(reporter)
     setMainProcessConfig(workerConfig)
     sweepOldJournals()
@@ -125,17 +114,19 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       return id.startsWith(FINGERPRINT_MODULE) ? `\0${id}` : undefined
     },
     async load(id) {
-      const file = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
-      if (file === null || !run) return undefined
+      const request = id.startsWith(`\0${FINGERPRINT_MODULE}`) ? parseFingerprintModuleId(id.slice(1)) : null
+      if (request === null || !run) return undefined
       const { Fingerprinter } = await import('./fingerprint/fingerprinter.js')
       const { loadSummaries, saveSummaries } = await import('./keep-on-disk.js')
       const current = run
       current.fingerprinter ??= new Fingerprinter(current.root, loadSummaries(current.workerConfig))
-      const config = this.environment.getTopLevelConfig()
-      const answer = await current.fingerprinter.inputsForModule(file, {
+      // The main process (a globalSetup's cachedValue) names no project: it runs no setup files.
+      const view = request.project === undefined ? undefined : current.projectViews.get(request.project)
+      if (request.project !== undefined && !view) throw new Error(`[vitest-fixture-cache] a worker of project "${request.project}" asked for fingerprints, and no such project started this run`)
+      const answer = await current.fingerprinter.inputsForModule(request.file, {
         resolver: async (specifier, importer) => (await this.resolve(specifier, importer))?.id ?? null,
-        define: current.definesByConfig.get(config) ?? {},
-        setupFiles: current.setupFilesByConfig.get(config) ?? [],
+        define: view?.define ?? {},
+        setupFiles: view?.setupFiles ?? [],
         // In watch mode, an edit of any of them must invalidate this answer.
         onFile: file => this.addWatchFile(file),
       })
@@ -156,10 +147,9 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))
       run = shared
-      shared.definesByConfig.set(project.vite.config, project.config.defines ?? {})
-      shared.setupFilesByConfig.set(project.vite.config, project.config.setupFiles ?? [])
+      shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: project.config.setupFiles ?? [] })
       shared.projects.add(project)
-      project.provide(PROVIDE_KEY, shared.workerConfig)
+      project.provide(PROVIDE_KEY, { ...shared.workerConfig, project: project.name })
       if (shared.coldTimeoutMs) {
         // A first build runs inside the first test or hook that uses it: on a cold run it must not be cut short.
         project.config.testTimeout = Math.max(project.config.testTimeout, shared.coldTimeoutMs)

@@ -20,6 +20,8 @@ import { Fingerprinter } from './fingerprint/fingerprinter.js'
 
 export interface FixtureStatus {
   name: string
+  /** With projects that see modules differently (setup files, `define`, environment): the ones this row is for. */
+  projects?: string[]
   /** The module that defines it, relative to the Vitest root (`#n` for a second same-named call). */
   file: string
   verdict: 'reuse' | 'rebuild' | 'unsure'
@@ -29,7 +31,7 @@ export interface FixtureStatus {
   unchecked: string[]
 }
 
-export interface StatusRun {
+interface StatusRun {
   root: string
   workerConfig: WorkerConfig
   view: ProjectView
@@ -45,7 +47,38 @@ type Mocks = Map<string, string[]>
 // Inputs that come from the test using the fixture: a dry run cannot know them.
 const FROM_THE_TEST = /^(key|environment options|mock .+)$/
 
-export async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
+/** A project as the dry run sees it: how it resolves and transforms modules, and its test environment. */
+export interface ProjectSeen extends ProjectView {
+  name: string
+  environment: string
+}
+
+/**
+ * The dry run over a run's projects. Projects that see modules alike are asked once; where they
+ * differ, each answers for the fixtures it has entries of, named by project.
+ */
+export async function projectsStatus(root: string, workerConfig: WorkerConfig, projects: readonly ProjectSeen[]): Promise<FixtureStatus[]> {
+  const views = new Map<string, { seen: ProjectSeen, names: string[] }>()
+  for (const project of projects) {
+    const id = JSON.stringify([project.define, project.setupFiles, project.environment])
+    const known = views.get(id)
+    if (known) known.names.push(project.name)
+    else views.set(id, { seen: project, names: [project.name] })
+  }
+  const answers = await Promise.all([...views.values()].map(async ({ seen, names }) => ({
+    names,
+    statuses: await fixtureStatus({ root, workerConfig, view: seen, environment: seen.environment }),
+  })))
+  if (answers.length === 1) return answers[0]!.statuses
+  // A fixture is stored under the view of the project that used it: another view's "no entry yet" is not news.
+  const id = (status: FixtureStatus): string => `${status.name}\0${status.file}`
+  const stored = new Set(answers.flatMap(({ statuses }) => statuses.filter(status => status.reason !== 'no entry yet').map(id)))
+  return answers.flatMap(({ names, statuses }) => statuses
+    .filter(status => status.reason !== 'no entry yet' || !stored.has(id(status)))
+    .map(status => ({ ...status, projects: names })))
+}
+
+async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
   const { workerConfig: config } = run
   const entries = existsSync(config.dir) ? openStore(config.dir, { readonly: true }).list() : []
   const { sites, mocks } = await findSites(run)

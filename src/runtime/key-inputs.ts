@@ -4,7 +4,7 @@ import type { KeyInput } from '../shared/key.js'
 import type { CallSite, ModuleCodeInputs, WorkerConfig } from '../shared/protocol.js'
 import type { FixtureDefinition } from './definition.js'
 import { FORMAT_VERSION } from '../shared/key.js'
-import { siteId } from '../shared/protocol.js'
+import { fingerprintQuery, siteId } from '../shared/protocol.js'
 import { contextInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
@@ -22,7 +22,7 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
   const asking = moduleKey(site, config)
   let moduleInputs = codeInputsOf.get(asking)
   if (!moduleInputs) {
-    codeInputsOf.set(asking, moduleInputs = site.fingerprint(config.runId).then(module => module.default))
+    codeInputsOf.set(asking, moduleInputs = site.fingerprint(fingerprintQuery(config)).then(module => module.default))
     moduleInputs.then(() => modulesAnswered.add(asking), () => {})
   }
   const code = (await moduleInputs)[siteId(site.name ?? '', site.occurrence)]

@@ -21,6 +21,11 @@ export interface WorkerConfig {
   journal: string
   /** A shared cache server, read after the local cache misses; written only when `write`. */
   remote?: RemoteConfig
+  /**
+   * The Vitest project the worker runs tests of: its fingerprint requests name it, since projects
+   * may share one Vite server (Vitest 5) yet differ in setup files and `define`.
+   */
+  project?: string
 }
 
 /**
@@ -140,16 +145,25 @@ export function mainProcessConfig(): WorkerConfig | undefined {
 /** The virtual module a worker imports to ask for a call site's code inputs. */
 export const FINGERPRINT_MODULE = 'virtual:vitest-fixture-cache/fingerprint'
 
-/** The module id without its run: `&run=<id>` is appended by the worker. */
+/** The module id without its run: `&run=<id>` (and `&project=<name>`) is appended by the worker. */
 export function fingerprintModuleId(file: string): string {
   return `${FINGERPRINT_MODULE}?${new URLSearchParams({ file })}`
 }
 
-/** The module whose call sites a fingerprint module id asks about. */
-export function parseFingerprintModuleId(id: string): string | null {
+/** What follows `&run=` in a worker's fingerprint request: the run, then the project that asks. */
+export function fingerprintQuery(config: WorkerConfig): string {
+  return config.project === undefined ? config.runId : `${config.runId}&${new URLSearchParams({ project: config.project })}`
+}
+
+/** The module whose call sites a fingerprint module id asks about, and the project asking. */
+export function parseFingerprintModuleId(id: string): { file: string, project?: string } | null {
   const [path, search] = id.split('?')
   if (!path?.endsWith(FINGERPRINT_MODULE) || search === undefined) return null
-  return new URLSearchParams(search).get('file')
+  const query = new URLSearchParams(search)
+  const file = query.get('file')
+  if (file === null) return null
+  const project = query.get('project')
+  return project === null ? { file } : { file, project }
 }
 
 declare module 'vitest' {

@@ -134,6 +134,46 @@ test('scaled', ({ scaled }) => { expect(scaled).toBe((globalThis as any).SCALE *
   expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
 })
 
+it('keeps apart the values of projects whose setup files differ, in either order', async () => {
+  const uses = `
+import { expect } from 'vitest'
+import { test } from '../fixtures'
+test('scaled', ({ scaled }) => { expect(scaled).toBe(((globalThis as any).SCALE ?? 1) * 21) })
+`
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({
+  plugins: [fixtureCache()],
+  test: {
+    projects: [
+      { extends: true, test: { name: 'plain', include: ['test/plain/*.test.ts'] } },
+      { extends: true, test: { name: 'scaled', include: ['test/scaled/*.test.ts'], setupFiles: ['test/setup.ts'] } },
+    ],
+  },
+})
+`,
+    'test/setup.ts': `(globalThis as any).SCALE = 2\n`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return ((globalThis as any).SCALE ?? 1) * 21
+  }),
+})
+`,
+    'test/plain/a.test.ts': uses,
+    'test/scaled/b.test.ts': uses,
+  })
+  for (const only of ['--project=plain', '--project=scaled', '--project=plain']) await runOk(project, [only])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
+})
+
 it('hands out paths under the project\'s current folder after the project moved', async () => {
   const project = Project.create({
     'data/x.txt': 'x',

@@ -135,3 +135,39 @@ test('mocked', ({ index }) => { expect(index).toBe(99) })
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['corpus', 'index', 'seeded', 'index'].sort())
 })
+
+it('answers per project where projects see a fixture differently (their setup files)', async () => {
+  const uses = `
+import { expect } from 'vitest'
+import { test } from '../fixtures'
+test('uses corpus', ({ corpus }) => { expect(corpus.length).toBeGreaterThan(0) })
+`
+  const project = Project.create({
+    ...files,
+    'test/plain/a.test.ts': uses,
+    'test/seeded/b.test.ts': uses,
+    'test/setup.ts': 'globalThis.SCALE = 2\n',
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({
+  plugins: [fixtureCache()],
+  test: {
+    projects: [
+      { extends: true, test: { name: 'plain', include: ['test/plain/*.test.ts'] } },
+      { extends: true, test: { name: 'seeded', include: ['test/seeded/*.test.ts'], setupFiles: ['test/setup.ts'] } },
+    ],
+  },
+})
+`,
+  })
+  const first = await runOk(project, ['--reporter=verbose'])
+  expect(project.takeBuilds(), first.output).toEqual(['corpus', 'corpus'])
+  const rows = async () => (JSON.parse((await status(project, ['corpus', '--json'])).stdout) as Array<Row & { projects: string[] }>)
+    .map(row => `${row.projects.join(',')}: ${row.verdict}: ${row.reason}`).sort()
+  expect(await rows()).toEqual(['plain: reuse: every input as stored', 'seeded: reuse: every input as stored'])
+  project.write('test/setup.ts', 'globalThis.SCALE = 3\n')
+  expect(await rows()).toEqual(['plain: reuse: every input as stored', expect.stringMatching(/^seeded: rebuild: .*test\/setup\.ts changed/)])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['corpus'])
+})
