@@ -114,7 +114,9 @@ async function findSites(run: StatusRun): Promise<{ sites: Site[], mocks: Mocks 
     const code = readFileSync(path, 'utf8')
     for (const [, , specifier] of code.matchAll(MOCK_CALL)) {
       const target = await run.view.resolver(specifier!, path)
-      if (target) mocks.set(moduleName(target, run.root), [...mocks.get(moduleName(target, run.root)) ?? [], file])
+      if (!target) continue
+      const module = moduleName(target, run.root)
+      mocks.set(module, [...mocks.get(module) ?? [], file])
     }
     if (!code.includes(PACKAGE_NAME)) continue
     const answer = await fingerprinter.inputsForModule(file, run.view)
