@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { median } from './lib.mjs'
 import { recordReads } from '../dist/runtime/read-recorder.js'
-import { changedRecordedInputs, recordedInputs } from '../dist/runtime/recorded-inputs.js'
+import { recordedInputs } from '../dist/runtime/recorded-inputs.js'
+import { changedRecordedInputs } from '../dist/shared/recorded-check.js'
 
 const FILES = 1000
 const ROUNDS = 15
