@@ -174,6 +174,47 @@ export const test = base.extend({
   expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
 })
 
+it('keeps apart the values of projects whose define differs', async () => {
+  const uses = `
+import { expect } from 'vitest'
+import { test } from '../fixtures'
+declare const __SCALE__: number
+test('scaled', ({ scaled }) => { expect(scaled).toBe(__SCALE__ * 21) })
+`
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({
+  plugins: [fixtureCache()],
+  test: {
+    projects: [
+      { extends: true, define: { __SCALE__: 2 }, test: { name: 'two', include: ['test/two/*.test.ts'] } },
+      { extends: true, define: { __SCALE__: 3 }, test: { name: 'three', include: ['test/three/*.test.ts'] } },
+    ],
+  },
+})
+`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+declare const __SCALE__: number
+export const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return __SCALE__ * 21
+  }),
+})
+`,
+    'test/two/a.test.ts': uses,
+    'test/three/b.test.ts': uses,
+  })
+  for (const only of ['--project=two', '--project=three', '--project=two']) await runOk(project, [only])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
+})
+
 it('hands out paths under the project\'s current folder after the project moved', async () => {
   const project = Project.create({
     'data/x.txt': 'x',
