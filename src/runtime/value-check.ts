@@ -83,11 +83,39 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     for (let index = 0; index < values.length; index++) {
       const child: unknown = values[index]
       const type = typeof child
-      if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: values === current ? index : keys[index] })
+      if (type === 'object' && child !== null && isFlatRecord(child as object)) {
+        // One hash operation: a record met before (a shared reference) leaves the set's size as it was.
+        const before = seen.size
+        if (seen.add(child as object).size === before) jsonExact = false
+      }
+      else if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: values === current ? index : keys[index] })
       else if (jsonExact && !isJsonExact(child)) jsonExact = false
     }
   }
   return jsonExact && binary.length ? { jsonExact, binary } : { jsonExact }
+}
+
+/**
+ * A plain object holding only JSON-exact primitives (a record, the bulk of big values): checked
+ * where it sits, without a visit of its own. Anything else takes the full walk.
+ */
+function isFlatRecord(value: object): boolean {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key]
+    switch (typeof child) {
+      case 'string':
+      case 'boolean':
+        continue
+      case 'number':
+        if (Number.isFinite(child) && !Object.is(child, -0)) continue
+        return false
+      default:
+        if (child === null) continue
+        return false
+    }
+  }
+  return Object.getOwnPropertySymbols(value).length === 0
 }
 
 function keyPath(visit: Visit): ValuePath {

@@ -44,6 +44,13 @@ describe('JSON exactness', () => {
     const shared = { s: 1 }
     const inexact = [new Map(), new Date(), 1n, Number.NaN, -0, [1, , 3], { u: undefined }, [shared, shared], Object.create(null), new DataView(new ArrayBuffer(1))]
     inexact.forEach((value, index) => expect(checkValue({ value }, 'v').jsonExact, `case ${index}`).toBe(false))
+    // Records (plain objects of primitives) are checked where they sit: a record met twice, by either
+    // walk, is still a shared reference; a symbol key or an inexact number in one still counts.
+    const record = { id: 1 }
+    for (const value of [{ a: record, list: [record] }, { list: [record], a: { inner: record } }, [{ n: Number.NaN }], [{ n: 1 }, { [Symbol('k')]: 1 }]])
+      expect(checkValue(value, 'v').jsonExact).toBe(false)
+    expect(findUnfaithfulPart({ rows: [{ id: 1 }, { id: 2, [Symbol('k')]: 1 }] }, 'v')).toBe('v.rows[1] has a symbol-keyed property, which would be lost')
+    expect(checkValue({ rows: [{ id: 1, name: 'a', ok: true, none: null }, { id: 2, name: 'b', ok: false, none: null }] }, 'v').jsonExact).toBe(true)
     // Typed arrays travel as raw bytes beside the text: where they sit is all the check says.
     expect(checkValue({ list: [{ bytes: new Uint8Array(1) }] }, 'v')).toEqual({ jsonExact: true, binary: [['list', 0, 'bytes']] })
   })
