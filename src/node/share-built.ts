@@ -14,10 +14,11 @@ type Stored = Extract<JournalLine, { type: 'stored' }>
 /** Uploads the entries this run stored; returns the summary's words for it, and warnings. */
 export async function shareBuilt(config: WorkerConfig, lines: readonly JournalLine[]): Promise<{ line?: string, warnings: string[] }> {
   const warnings: string[] = []
+  // The one place that writes to a shared cache: only runs that enabled writing (trusted ones), never readonly.
   if (!config.remote?.write || config.mode === 'readonly' || config.mode === 'off') return { warnings }
   const stored = [...new Map(lines.flatMap(line => (line.type === 'stored' ? [[`${line.file}\0${line.name}\0${line.id}`, line] as const] : []))).values()]
   if (!stored.length) return { warnings }
-  const remote = openRemote({ ...config.remote, write: true })
+  const remote = openRemote(config.remote)
   const store = openStore(config.dir, { readonly: true })
   const warn = (message: string): void => {
     if (!warnings.includes(message)) warnings.push(message)

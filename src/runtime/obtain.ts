@@ -32,7 +32,7 @@ export function storeFor(config: WorkerConfig): FixtureStore {
 function remoteFor(config: WorkerConfig): RemoteTier | undefined {
   // Once one worker found the server unusable, the others of the run do not wait on it too.
   if (!config.remote || existsSync(join(config.journal, REMOTE_OFF_MARKER))) return undefined
-  return openRemote({ ...config.remote, write: config.remote.write && config.mode !== 'readonly' })
+  return openRemote(config.remote)
 }
 
 /** An entry read before its key was known, already decoded into the form uses copy from. */

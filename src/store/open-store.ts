@@ -22,13 +22,16 @@ export function openStore(dir: string, options: { readonly?: boolean } = {}): Fi
 
 const remotes = new Map<string, RemoteTier>()
 
-/** The remote tier of these settings, one per process (a server that failed is not asked again). */
+/**
+ * The remote tier of a server, one per process, whoever asks (a server that failed is not asked
+ * again). Writing is not the tier's business: only the main process uploads, when allowed.
+ */
 export function openRemote(options: RemoteConfig): RemoteTier {
-  const id = JSON.stringify([options.protocol, options.url, options.team, options.write, options.signatureKey ?? '', options.token ?? ''])
+  const id = JSON.stringify([options.protocol, options.url, options.team, options.signatureKey ?? '', options.token ?? ''])
   let remote = remotes.get(id)
   if (!remote) {
     const driver = options.protocol === 'bazel' ? bazelDriver(options) : turborepoDriver(options)
-    remotes.set(id, remote = new RemoteTier(driver, options.write))
+    remotes.set(id, remote = new RemoteTier(driver))
   }
   return remote
 }

@@ -1,6 +1,6 @@
 // The remote tier: entries shared through a cache server someone else runs. Read after the local
 // tier misses, checked like a local entry (and by its signature, with a key) before anything is
-// decoded; written only by runs allowed to (untrusted runs must not: CVE-2025-36852).
+// decoded; written only by runs allowed to (untrusted runs must not: CVE-2025-36852; see share-built).
 import type { RemoteDriver } from './driver.js'
 import type { Entry } from './entry-format.js'
 import type { Slot } from './paths.js'
@@ -19,7 +19,7 @@ export class RemoteTier {
   /** Why the tier stopped for this process: a refusing or failing server is asked once, not per fixture. */
   private off?: string
 
-  constructor(readonly driver: RemoteDriver, readonly writes: boolean) {}
+  constructor(readonly driver: RemoteDriver) {}
 
   /** Whether the server refused or failed, and is no longer asked in this process. */
   get unusable(): boolean {
@@ -46,9 +46,13 @@ export class RemoteTier {
     return { entry, bytes }
   }
 
-  /** Shares an entry; false when it was not (not allowed, the tier is off, or the server refused). */
+  /**
+   * Shares an entry; false when it was not (the tier is off, or the server refused). Whether this
+   * run may write at all is the caller's to decide (only the main process uploads, and only when
+   * writing is enabled and the mode is not readonly).
+   */
   async upload(slot: Slot, key: string, bytes: Uint8Array, buildMs: number, warn: (message: string) => void): Promise<boolean> {
-    if (!this.writes || this.off) return false
+    if (this.off) return false
     try {
       await this.driver.put(artifactId(slot, key), bytes, buildMs)
       return true
