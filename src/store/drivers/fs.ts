@@ -51,28 +51,19 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
   /** Runs a step that creates something in a folder; when the folder vanished meanwhile (`clear` during a run), makes it again, once. */
   function inFolder<T>(folder: string, step: () => T): T {
     ensureFolder(folder)
-    try {
-      return step()
-    }
-    catch (error) {
+    const again = (error: unknown): T => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       ensured.clear()
       ensureFolder(folder)
       return step()
     }
-  }
-
-  /** The same for a step that waits. */
-  async function inFolderAsync<T>(folder: string, step: () => Promise<T>): Promise<T> {
-    ensureFolder(folder)
     try {
-      return await step()
+      const result = step()
+      // A step that waits (a lock) fails later: the same retry, on its promise.
+      return result instanceof Promise ? result.catch(again) as T : result
     }
     catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      ensured.clear()
-      ensureFolder(folder)
-      return step()
+      return again(error)
     }
   }
 
@@ -146,11 +137,11 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
     async lock(key, until) {
       writable()
       const file = path(key)
-      if (!until) return inFolderAsync(dirname(file), () => acquireLock(file))
+      if (!until) return inFolder(dirname(file), () => acquireLock(file))
       let wake: (() => void) | undefined
       let watcher: FSWatcher | undefined
       try {
-        return await inFolderAsync(dirname(file), () => acquireLock(file, {
+        return await inFolder(dirname(file), () => acquireLock(file, {
           done: until.done,
           // node:timers, not the globals: a test may have faked them.
           pause: ms => new Promise((resolve) => {
