@@ -134,86 +134,68 @@ test('scaled', ({ scaled }) => { expect(scaled).toBe((globalThis as any).SCALE *
   expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
 })
 
-it('keeps apart the values of projects whose setup files differ, in either order', async () => {
+/**
+ * Two projects that see one fixture module differently (Vitest 5 runs them on one Vite server):
+ * `scale` is the expression the factory and the tests read; `projects` the two project entries,
+ * named `one` and `two`, with files in test/one and test/two.
+ */
+function twoProjects(scale: string, projects: [string, string], extra: Record<string, string> = {}): Project {
   const uses = `
 import { expect } from 'vitest'
 import { test } from '../fixtures'
-test('scaled', ({ scaled }) => { expect(scaled).toBe(((globalThis as any).SCALE ?? 1) * 21) })
+declare const __SCALE__: number
+test('scaled', ({ scaled }) => { expect(scaled).toBe(${scale} * 21) })
 `
-  const project = Project.create({
+  return Project.create({
     'vitest.config.ts': `
 import { defineConfig } from 'vitest/config'
 import { fixtureCache } from 'vitest-fixture-cache/plugin'
 export default defineConfig({
   plugins: [fixtureCache()],
-  test: {
-    projects: [
-      { extends: true, test: { name: 'plain', include: ['test/plain/*.test.ts'] } },
-      { extends: true, test: { name: 'scaled', include: ['test/scaled/*.test.ts'], setupFiles: ['test/setup.ts'] } },
-    ],
-  },
+  test: { projects: [${projects.join(', ')}] },
 })
 `,
-    'test/setup.ts': `(globalThis as any).SCALE = 2\n`,
     'test/fixtures.ts': `
 import { appendFileSync } from 'node:fs'
 import { test as base } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
+declare const __SCALE__: number
 export const test = base.extend({
   scaled: cached(async () => {
     ${log('scaled')}
-    return ((globalThis as any).SCALE ?? 1) * 21
+    return ${scale} * 21
   }),
 })
 `,
-    'test/plain/a.test.ts': uses,
-    'test/scaled/b.test.ts': uses,
+    'test/one/a.test.ts': uses,
+    'test/two/b.test.ts': uses,
+    ...extra,
   })
-  for (const only of ['--project=plain', '--project=scaled', '--project=plain']) await runOk(project, [only])
+}
+
+it.each([
+  ['setup files', twoProjectsWithSetupFiles],
+  ['define', twoProjectsWithDefines],
+])('keeps apart the values of projects whose %s differ, in either order', async (_, make) => {
+  const project = make()
+  for (const only of ['--project=one', '--project=two', '--project=one']) await runOk(project, [only])
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
 })
 
-it('keeps apart the values of projects whose define differs', async () => {
-  const uses = `
-import { expect } from 'vitest'
-import { test } from '../fixtures'
-declare const __SCALE__: number
-test('scaled', ({ scaled }) => { expect(scaled).toBe(__SCALE__ * 21) })
-`
-  const project = Project.create({
-    'vitest.config.ts': `
-import { defineConfig } from 'vitest/config'
-import { fixtureCache } from 'vitest-fixture-cache/plugin'
-export default defineConfig({
-  plugins: [fixtureCache()],
-  test: {
-    projects: [
-      { extends: true, define: { __SCALE__: 2 }, test: { name: 'two', include: ['test/two/*.test.ts'] } },
-      { extends: true, define: { __SCALE__: 3 }, test: { name: 'three', include: ['test/three/*.test.ts'] } },
-    ],
-  },
-})
-`,
-    'test/fixtures.ts': `
-import { appendFileSync } from 'node:fs'
-import { test as base } from 'vitest'
-import { cached } from 'vitest-fixture-cache'
-declare const __SCALE__: number
-export const test = base.extend({
-  scaled: cached(async () => {
-    ${log('scaled')}
-    return __SCALE__ * 21
-  }),
-})
-`,
-    'test/two/a.test.ts': uses,
-    'test/three/b.test.ts': uses,
-  })
-  for (const only of ['--project=two', '--project=three', '--project=two']) await runOk(project, [only])
-  await runOk(project)
-  expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
-})
+function twoProjectsWithSetupFiles(): Project {
+  return twoProjects('((globalThis as any).SCALE ?? 1)', [
+    `{ extends: true, test: { name: 'one', include: ['test/one/*.test.ts'] } }`,
+    `{ extends: true, test: { name: 'two', include: ['test/two/*.test.ts'], setupFiles: ['test/setup.ts'] } }`,
+  ], { 'test/setup.ts': `(globalThis as any).SCALE = 2\n` })
+}
+
+function twoProjectsWithDefines(): Project {
+  return twoProjects('__SCALE__', [
+    `{ extends: true, define: { __SCALE__: 2 }, test: { name: 'one', include: ['test/one/*.test.ts'] } }`,
+    `{ extends: true, define: { __SCALE__: 3 }, test: { name: 'two', include: ['test/two/*.test.ts'] } }`,
+  ])
+}
 
 it('hands out paths under the project\'s current folder after the project moved', async () => {
   const project = Project.create({
