@@ -76,7 +76,11 @@ cli.command('prune', 'Remove leftovers, then least recently used entries beyond 
 cli.command('info', 'Show the cache directory, its size and format')
   .action((options: GlobalOptions) => run(options, dir => info(openExisting(dir))))
 
-cli.help()
+// A command's own help starts with what it does (cac shows descriptions only in the command list).
+cli.help((sections) => {
+  const description = cli.matchedCommand?.description
+  return description ? [sections[0]!, { body: description }, ...sections.slice(1)] : sections
+})
 cli.version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
 try {
   cli.parse()

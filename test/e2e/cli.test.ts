@@ -75,6 +75,11 @@ it('says when there is no cache, and takes --dir and FIXTURE_CACHE_DIR', async (
   expect(extra.code).toBe(2)
   expect(extra.stderr.trim().split('\n')).toHaveLength(1)
   expect(extra.stderr).toContain('Unused args')
+  // Every command's help says what it does.
+  for (const command of ['list', 'explain', 'status', 'clear', 'prune', 'info']) {
+    const help = await cli(project, [command, '--help'])
+    expect(help.stdout, command).toMatch(new RegExp(`^vitest-fixture-cache/\\S+\\n\\n[A-Z][^\\n]{10,}\\n\\nUsage:\\n  \\$ vitest-fixture-cache ${command}`))
+  }
   const version = await cli(project, ['--version'])
   expect(version.stdout).toContain(JSON.parse(readFileSync(join(inject('sandbox'), 'node_modules/vitest-fixture-cache/package.json'), 'utf8')).version)
   expect(version.stdout).not.toContain('Usage')
