@@ -56,6 +56,11 @@ function buildsEverything(config: WorkerConfig): boolean {
   }
 }
 
+/** What a project's workers are given: the run's config, naming the project (its fingerprint requests must). */
+function provideWorkerConfig(run: Run, project: TestProject): void {
+  project.provide(PROVIDE_KEY, { ...run.workerConfig, project: project.name })
+}
+
 /** `vitest-fixture-cache status`: the run's projects as the dry run needs them. */
 async function dryRun(vitest: Vitest): Promise<FixtureStatus[]> {
   const run = runs.get(vitest)
@@ -85,7 +90,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
       started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
       setMainProcessConfig(started.workerConfig)
-      for (const project of started.projects) project.provide(PROVIDE_KEY, { ...started.workerConfig, project: project.name })
+      for (const project of started.projects) provideWorkerConfig(started, project)
     }, {
       silent: options.silent ?? false,
       detail: options.detail ?? false,
@@ -149,7 +154,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       run = shared
       shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: project.config.setupFiles ?? [] })
       shared.projects.add(project)
-      project.provide(PROVIDE_KEY, { ...shared.workerConfig, project: project.name })
+      provideWorkerConfig(shared, project)
       if (shared.coldTimeoutMs) {
         // A first build runs inside the first test or hook that uses it: on a cold run it must not be cut short.
         project.config.testTimeout = Math.max(project.config.testTimeout, shared.coldTimeoutMs)
