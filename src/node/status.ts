@@ -44,6 +44,9 @@ interface Site { name: string, file: string, code: CodeInputs | { error: string 
 /** Modules test files mock (`vi.mock('../src/rng')`), as the fingerprint names them (`src/rng.ts`, `package sql.js`), with the files that do. */
 type Mocks = Map<string, string[]>
 
+// The reason for a fixture never stored (with no entry of another Node version either).
+const NO_ENTRY = 'no entry yet'
+
 // Inputs that come from the test using the fixture: a dry run cannot know them.
 const FROM_THE_TEST = /^(key|environment options|mock .+)$/
 
@@ -72,9 +75,9 @@ export async function projectsStatus(root: string, workerConfig: WorkerConfig, p
   if (answers.length === 1) return answers[0]!.statuses
   // A fixture is stored under the view of the project that used it: another view's "no entry yet" is not news.
   const id = (status: FixtureStatus): string => `${status.name}\0${status.file}`
-  const stored = new Set(answers.flatMap(({ statuses }) => statuses.filter(status => status.reason !== 'no entry yet').map(id)))
+  const stored = new Set(answers.flatMap(({ statuses }) => statuses.filter(status => status.reason !== NO_ENTRY).map(id)))
   return answers.flatMap(({ names, statuses }) => statuses
-    .filter(status => status.reason !== 'no entry yet' || !stored.has(id(status)))
+    .filter(status => status.reason !== NO_ENTRY || !stored.has(id(status)))
     .map(status => ({ ...status, projects: names })))
 }
 
@@ -153,7 +156,7 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, mocks: M
   const entries = ofSlot.filter(entry => entry.header.node === process.version).sort((a, b) => b.usedAt.getTime() - a.usedAt.getTime())
   if (!entries.length) {
     const others = [...new Set(ofSlot.map(entry => entry.header.node))]
-    return { status: status('rebuild', others.length ? `no entry for Node ${process.version} (stored for ${others.join(', ')})` : 'no entry yet') }
+    return { status: status('rebuild', others.length ? `no entry for Node ${process.version} (stored for ${others.join(', ')})` : NO_ENTRY) }
   }
 
   const code = site.code
@@ -163,7 +166,7 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, mocks: M
   const sameKey = comparisons.filter(comparison => !comparison.changed.length)
   const match = sameKey.find(comparison => !comparison.readsChanged.length && !comparison.waitsOn.length)
   // A file that mocks what the factory reaches gets a value of its own (a mock changes the value).
-  const mocked = site.code.modules.flatMap(module => (mocks.get(module) ?? []).map(file => `${file} mocks ${module}`))
+  const mocked = code.modules.flatMap(module => (mocks.get(module) ?? []).map(file => `${file} mocks ${module}`))
   if (match && mocked.length) {
     return { status: status('unsure', `${listChanges(mocked)}, which the factory reaches: that file gets a value of its own${notChecked(match.unchecked)}`, match.unchecked), entry: match.entry }
   }
