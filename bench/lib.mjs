@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { installPacked } from '../scripts/install-packed.mjs'
 
 export const repo = fileURLToPath(new URL('..', import.meta.url))
@@ -56,3 +58,13 @@ export const PLAIN_CONFIG = `
 import { defineConfig } from 'vitest/config'
 export default defineConfig({})
 `
+
+// In-process benchmarks collect garbage before each timed step: otherwise a step pays for the
+// garbage the step before it left, and which side of a ratio pays depends on the order they ran.
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc')
+
+/** A full garbage collection, so the next timed step starts from the same heap state as its rival. */
+export function collectGarbage() {
+  gc()
+}

@@ -63,9 +63,15 @@ export function encodeValue(value: unknown, name: string, serializer: Serializer
 export function payloadOf(encoded: Encoded): Buffer {
   if (!isText(encoded)) return encoded.bytes
   if (!encoded.binary) return Buffer.from(encoded.text)
-  const text = Buffer.from(encoded.text)
-  const layout: BinaryLayout = { text: text.length, parts: encoded.binary.map(({ path, type, bytes }) => ({ path, type, length: bytes.length })) }
-  return Buffer.concat([Buffer.from(`${JSON.stringify(layout)}\n`), text, ...encoded.binary.map(part => part.bytes)])
+  const textLength = Buffer.byteLength(encoded.text)
+  const layout: BinaryLayout = { text: textLength, parts: encoded.binary.map(({ path, type, bytes }) => ({ path, type, length: bytes.length })) }
+  const line = Buffer.from(`${JSON.stringify(layout)}\n`)
+  // One buffer written in place: a big value's bytes are copied once, not once per step.
+  const payload = Buffer.allocUnsafe(line.length + textLength + layout.parts.reduce((total, part) => total + part.length, 0))
+  let at = line.copy(payload)
+  at += payload.write(encoded.text, at)
+  for (const part of encoded.binary) at += part.bytes.copy(payload, at)
+  return payload
 }
 
 interface BinaryLayout {

@@ -11,6 +11,9 @@ export interface BlobMeta {
   usedAt: number
 }
 
+/** Bytes to store: whole, or pieces written one after another (a big payload is not copied to put a header before it). */
+export type Pieces = Uint8Array | readonly Uint8Array[]
+
 /** A store of bytes by key; keys are `/`-separated paths (`entries-v4/corpus-3f2a…/9c1e….entry`). */
 export interface Driver {
   /** Short name for messages: `fs`, `memory`, `turborepo`. */
@@ -42,7 +45,7 @@ export interface Driver {
 /** What the local tier needs: every capability, answered synchronously (a hit costs microseconds). */
 export interface LocalDriver extends Driver {
   get: (key: string) => Uint8Array | null
-  put: (key: string, bytes: Uint8Array) => void
+  put: (key: string, bytes: Pieces) => void
   getStart: (key: string, bytes: number) => Uint8Array | null
   list: (folder: string) => string[]
   meta: (key: string) => BlobMeta | null

@@ -70,9 +70,10 @@ function sha256(payload: Uint8Array): string {
   return `sha256-${createHash('sha256').update(payload).digest('hex')}`
 }
 
-export function encodeEntry(fields: HeaderFields, payload: Uint8Array): Buffer {
+/** An entry's bytes: its header line, then the payload (as two pieces: the payload is not copied). */
+export function encodeEntry(fields: HeaderFields, payload: Uint8Array): [Buffer, Uint8Array] {
   const header: EntryHeader = { ...fields, format: FORMAT_VERSION, size: payload.length, checksum: checksum(payload) }
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload])
+  return [Buffer.from(`${JSON.stringify(header)}\n`), payload]
 }
 
 /** Reads only the header line; the payload is not touched. */

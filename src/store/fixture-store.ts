@@ -1,4 +1,4 @@
-import type { LocalDriver } from './driver.js'
+import type { LocalDriver, Pieces } from './driver.js'
 import type { Entry, EntryHeader, HeaderFields } from './entry-format.js'
 import type { Slot } from './paths.js'
 import { wallClockMs } from '../shared/clock.js'
@@ -131,7 +131,7 @@ export class FixtureStore {
   }
 
   /** Publishes an entry's bytes as they are (checked first: bytes from another tier). */
-  writeEntry(slot: Slot, id: string, bytes: Uint8Array): void {
+  writeEntry(slot: Slot, id: string, bytes: Pieces): void {
     this.driver.put(entryKey(slot, id), bytes)
     // Headers are read only when there is something to prune.
     if (this.driver.list(slotKey(slot)).filter(name => name.endsWith('.entry')).length <= KEEP_PER_SLOT) return

@@ -18,7 +18,8 @@ export function memoryDriver(): LocalDriver {
     get: key => blobs.get(key)?.bytes ?? null,
     getStart: key => blobs.get(key)?.bytes ?? null,
     put(key, bytes) {
-      blobs.set(key, { bytes: Uint8Array.from(bytes), usedAt: wallClockMs() })
+      // A copy: the caller's buffers may change after this returns.
+      blobs.set(key, { bytes: Buffer.concat(ArrayBuffer.isView(bytes) ? [bytes] : bytes), usedAt: wallClockMs() })
       changed.resolve()
       changed = settleable()
     },
