@@ -42,13 +42,13 @@ function install(): void {
   installed = true
   const promises = fs.promises as unknown as Record<string, unknown>
   const callbacks = fs as unknown as Record<string, unknown>
-  wrapReadFile(callbacks, 'readFileSync', (read, path, options) => digestRead(path, options, read()))
-  wrapReadFile(callbacks, 'readFile', (read, path, options, args) => {
+  wrapReadFile(callbacks, 'readFileSync', (read, digest) => digest(read()))
+  wrapReadFile(callbacks, 'readFile', (read, digest, args) => {
     const done = args.at(-1)
-    if (typeof done === 'function') args[args.length - 1] = (error: unknown, data: unknown) => done(error, error ? data : digestRead(path, options, data))
+    if (typeof done === 'function') args[args.length - 1] = (error: unknown, data: unknown) => done(error, error ? data : digest(data))
     return read()
   })
-  wrapReadFile(promises, 'readFile', (read, path, options) => (read() as Promise<unknown>).then(data => digestRead(path, options, data)))
+  wrapReadFile(promises, 'readFile', (read, digest) => (read() as Promise<unknown>).then(digest))
   for (const target of [callbacks, promises]) {
     for (const method of ['createReadStream']) wrap(target, method, 'content')
     for (const method of ['open', 'openSync']) wrap(target, method, 'open')
@@ -96,30 +96,31 @@ function replace(target: Record<string, unknown>, method: string, original: unkn
   target[method] = wrapper
 }
 
-type ReadFileHook = (read: () => unknown, path: string, options: unknown, args: unknown[]) => unknown
+/** Calls the original read; `digest` keeps the digest of what it returned and passes it on. */
+type ReadFileHook = (read: () => unknown, digest: (data: unknown) => unknown, args: unknown[]) => unknown
 
 /** readFile in its three forms: the content read is digested on its way back to the factory. */
 function wrapReadFile(target: Record<string, unknown>, method: string, hook: ReadFileHook): void {
-  const original = target[method]
+  const original = target[method] as (...args: unknown[]) => unknown
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const read = () => (original as (...args: unknown[]) => unknown).apply(this, args)
     const recording = storage.getStore()
     const path = recording && pathOf(args[0])
-    if (!recording || !path || !note(recording, path, 'content')) return read()
-    return hook(read, path, args[1], args)
+    if (!recording || !path || !note(recording, path, 'content') || recording.contentDigests.has(path)) return original.apply(this, args)
+    return hook(() => original.apply(this, args), data => digestRead(recording, path, args[1], data), args)
   }
   replace(target, method, original, wrapper)
 }
 
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
-function digestRead(path: string, options: unknown, data: unknown): unknown {
-  const recording = storage.getStore()
-  if (!recording || recording.contentDigests.has(path)) return data
+function digestRead(recording: Recording, path: string, options: unknown, data: unknown): unknown {
+  if (Buffer.isBuffer(data)) {
+    recording.contentDigests.set(path, contentDigest(data))
+    return data
+  }
   const encoding = typeof options === 'string' ? options : (options as { encoding?: string } | undefined)?.encoding
-  if (Buffer.isBuffer(data)) recording.contentDigests.set(path, contentDigest(data))
   // Text decoded as UTF-8 hashes as the same bytes, unless the file held invalid sequences.
-  else if (typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8') && !data.includes('\uFFFD')) recording.contentDigests.set(path, contentDigest(data))
+  if (typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8') && !data.includes('\uFFFD')) recording.contentDigests.set(path, contentDigest(data))
   return data
 }
 
@@ -137,8 +138,10 @@ function note(recording: Recording, target: unknown, use: ReadKind | 'output'): 
     return false
   }
   // Something the factory made itself is not an input.
-  for (const output of recording.outputs) {
-    if (path === output || path.startsWith(`${output}/`)) return false
+  if (recording.outputs.size) {
+    for (const output of recording.outputs) {
+      if (path === output || path.startsWith(`${output}/`)) return false
+    }
   }
   const uses = recording.files.get(path)
   if (uses) uses.add(use)

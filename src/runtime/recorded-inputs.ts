@@ -15,28 +15,34 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
 
 /** The recording as inputs: contents digested now, env values hashed (never stored). */
 export function recordedInputs(recording: Recording, scope: RecordScope): KeyInput[] {
-  const inputs: KeyInput[] = []
+  const labelOf = labelInScope(scope)
+  const digests = new Map<string, string>()
   for (const [path, uses] of recording.files) {
-    const label = labelInScope(throughPackageLinks(path), scope)
+    const label = labelOf(throughPackageLinks(path))
     if (label === undefined) continue
     for (const use of uses) {
       // Reading a file's content or listing a folder already says whether it exists.
       if (use === 'exists' && uses.size > 1) continue
       const known = use === 'content' ? recording.contentDigests.get(path) : undefined
-      inputs.push({ name: NAMES[use](label), digest: known ?? digestOf(use, path) })
+      digests.set(NAMES[use](label), known ?? digestOf(use, path))
     }
   }
-  for (const name of recording.env) inputs.push({ name: `env ${name} read by the factory`, digest: envDigest(name) })
-  return inputs.sort((a, b) => (a.name < b.name ? -1 : 1))
+  for (const name of recording.env) digests.set(`env ${name} read by the factory`, envDigest(name))
+  // Sorted as plain strings (no comparator: several times faster for thousands of names).
+  return [...digests.keys()].sort().map(name => ({ name, digest: digests.get(name)! }))
 }
 
 /** The path relative to the workspace, with forward slashes; undefined when it does not count. */
-function labelInScope(path: string, scope: RecordScope): string | undefined {
-  const inside = (folder: string) => path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
-  if (!inside(scope.workspace) || scope.ignored.some(folder => path === folder || inside(folder))) return undefined
-  const label = path.slice(scope.workspace.length).replace(/^[\\/]+/, '').split(sep).join('/')
-  if (!label || `/${label}/`.includes('/node_modules/')) return undefined
-  return label
+function labelInScope(scope: RecordScope): (path: string) => string | undefined {
+  const asFolder = (folder: string) => (folder.endsWith(sep) ? folder : `${folder}${sep}`)
+  const root = asFolder(scope.workspace)
+  const ignored = scope.ignored.map(asFolder)
+  return (path) => {
+    if (!path.startsWith(root) || ignored.some(folder => path.startsWith(folder) || `${path}${sep}` === folder)) return undefined
+    const label = sep === '/' ? path.slice(root.length) : path.slice(root.length).split(sep).join('/')
+    if (!label || (label.includes('node_modules') && `/${label}/`.includes('/node_modules/'))) return undefined
+    return label
+  }
 }
 
 /**
