@@ -2,6 +2,9 @@ import MagicString from 'magic-string'
 import { fingerprintModuleId } from '../shared/protocol.js'
 import { factoryArgument, findCallSites } from './fingerprint/call-sites.js'
 
+// A name no module would declare itself.
+const FINGERPRINT_FUNCTION = '__vitestFixtureCacheFingerprint'
+
 /**
  * Hands each `cached(factory, options?)` and `cachedValue(name, factory, options?)` call what
  * the source says about it, as a hidden argument after the options. Returns undefined when the module has no call to rewrite.
@@ -19,6 +22,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
   }
   if (!sites.length) return undefined
   const output = new MagicString(code)
+  let injected = false
   for (const { site, call, entry } of sites) {
     const args = call.arguments
     const last = args.at(-1)
@@ -28,8 +32,12 @@ export function injectCallSites(code: string, file: string): { code: string, map
     if (!last || args.length <= factoryIndex || args.length > optionsIndex + 1) continue
     const padding = args.length === optionsIndex ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
-    const fingerprint = `, "fingerprint": (run) => import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run)`
-    output.appendLeft(last.end, `${padding}, ${fields}${fingerprint}}`)
+    output.appendLeft(last.end, `${padding}, ${fields}, "fingerprint": ${FINGERPRINT_FUNCTION}}`)
+    injected = true
   }
+  if (!injected) return undefined
+  // One request function per module, declared at its end (hoisted, so calls above it can use it):
+  // one dynamic import for Vite to rewrite, not one per call site.
+  output.append(`\nfunction ${FINGERPRINT_FUNCTION}(run) { return import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run) }\n`)
   return { code: output.toString(), map: output.generateMap({ hires: true, source: file }) }
 }

@@ -66,8 +66,12 @@ describe('injection', () => {
   it('adds the call site as a third argument and keeps the rest of the code intact', () => {
     const code = `${IMPORT}test.extend({ a: cached(() => 1), b: cached(() => 2, { scope: 'file' }) })`
     const output = injectCallSites(code, 'test/f.ts')!.code
-    expect(output).toContain(`cached(() => 1, undefined, {"name":"a","file":"test/f.ts","occurrence":0,"deps":[], "fingerprint": (run) => import(/* @vite-ignore */ "virtual:vitest-fixture-cache/fingerprint?file=test%2Ff.ts&run=" + run)})`)
-    expect(output).toContain(`cached(() => 2, { scope: 'file' }, {"name":"b"`)
+    expect(output).toContain(`cached(() => 1, undefined, {"name":"a","file":"test/f.ts","occurrence":0,"deps":[], "fingerprint": __vitestFixtureCacheFingerprint})`)
+    expect(output).toContain(`cached(() => 2, { scope: 'file' }, {"name":"b","file":"test/f.ts","occurrence":0,"deps":[], "fingerprint": __vitestFixtureCacheFingerprint})`)
+    // One request function for the module, after its code: every line keeps its place.
+    expect(output.split('\n')).toHaveLength(code.split('\n').length + 2)
+    expect(output.match(/import\(/g)).toHaveLength(1)
+    expect(output.endsWith(`\nfunction __vitestFixtureCacheFingerprint(run) { return import(/* @vite-ignore */ "virtual:vitest-fixture-cache/fingerprint?file=test%2Ff.ts&run=" + run) }\n`)).toBe(true)
   })
 
   it('leaves alone a module it cannot parse, rather than breaking it', () => {

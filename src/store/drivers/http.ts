@@ -1,8 +1,6 @@
 // What the remote drivers share: one HTTP exchange with a cache server, bounded in time, retried
 // once when the server is busy, and its failures sorted into what they mean for a run.
 import { timingSafeEqual } from 'node:crypto'
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** Why the remote tier could not answer; the tier decides what that means for the run. */
@@ -33,6 +31,14 @@ export interface HttpServer {
 }
 
 /**
+ * Node's HTTP client, loaded on the first request: importing node:https costs every worker process
+ * some 8 ms (measured in a Vitest worker), and most runs have no remote tier.
+ */
+async function clientFor(url: URL): Promise<typeof import('node:http').request> {
+  return url.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request
+}
+
+/**
  * A cache server at `url`. A token goes as `Authorization: Bearer`; a user and password in the URL
  * (`https://user:pass@host/`, as bazel-remote's htpasswd wants) as basic auth.
  */
@@ -41,8 +47,8 @@ export function httpServer(options: { url: string, token?: string, timeoutMs: nu
   const { timeoutMs } = options
   const location = `${base.origin}${base.pathname}`.replace(/\/$/, '')
 
-  function send(method: 'GET' | 'PUT', url: URL, headers: Record<string, string>, body?: Uint8Array): Promise<HttpResponse> {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest
+  async function send(method: 'GET' | 'PUT', url: URL, headers: Record<string, string>, body?: Uint8Array): Promise<HttpResponse> {
+    const request = await clientFor(url)
     return new Promise((resolve, reject) => {
       const outgoing = request(url, {
         method,
