@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { copyOfSnapshot, copyRoot } from '../dist/runtime/folder-copies.js'
 import { restoreDir, snapshotDir } from '../dist/runtime/dir-snapshot.js'
-import { median } from './lib.mjs'
+import { median, pairedRatio } from './lib.mjs'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const seed = await import('../examples/directories/src/seed.js').catch(() => null)
 
 function buildTree(dir) {
@@ -98,8 +98,9 @@ async function postgres(scratch) {
     }))
   }
   const [copy, dumpMs, fresh] = [times.copy, times.dump, times.fresh].map(median)
+  const ratio = pairedRatio(times.copy, times.dump)
   return [
-    { benchmark: `PGlite (20,000 rows, ${(snapshot.length / 1e6).toFixed(0)} MB data dir): own copy + new PGlite(copy) / new PGlite({ loadDataDir }) from a dump`, measured: `${copy.toFixed(0)} ms`, baseline: `${dumpMs.toFixed(0)} ms`, ratio: Number((copy / dumpMs).toFixed(3)), goal: '< 1', met: copy < dumpMs },
+    { benchmark: `PGlite (20,000 rows, ${(snapshot.length / 1e6).toFixed(0)} MB data dir): own copy + new PGlite(copy) / new PGlite({ loadDataDir }) from a dump`, measured: `${copy.toFixed(0)} ms`, baseline: `${dumpMs.toFixed(0)} ms`, ratio: Number(ratio.toFixed(3)), goal: '< 1', met: ratio < 1 },
     { benchmark: 'PGlite: own copy + open / a fresh database migrated and seeded', measured: `${copy.toFixed(0)} ms`, baseline: `${fresh.toFixed(0)} ms`, ratio: Number((copy / fresh).toFixed(3)), goal: '' },
   ]
 }

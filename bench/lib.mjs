@@ -48,6 +48,11 @@ export function median(values) {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
+/** The median of round-by-round ratios: drift in the machine's speed between rounds cancels. */
+export function pairedRatio(measured, baseline) {
+  return median(measured.map((value, index) => value / baseline[index]))
+}
+
 export const PLUGIN_CONFIG = `
 import { defineConfig } from 'vitest/config'
 import { fixtureCache } from 'vitest-fixture-cache/plugin'

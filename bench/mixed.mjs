@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { decodeValue, encodeValue, fromPayload, payloadOf } from '../dist/runtime/codec.js'
 import { digest } from '../dist/shared/digest.js'
 import { openStore } from '../dist/store/open-store.js'
-import { collectGarbage, median } from './lib.mjs'
+import { collectGarbage, median, pairedRatio } from './lib.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
 
@@ -67,10 +67,8 @@ export function run() {
       times.recordsLoad.push(loaded.alone.ms)
     }
     const [mixedStore, floorMs, mixedLoad, recordsLoad] = [times.mixedStore, times.floor, times.mixedLoad, times.recordsLoad].map(median)
-    // Ratios are taken round by round, then the median: the machine's speed drifts between rounds.
-    const paired = (a, b) => median(a.map((value, index) => value / b[index]))
-    const loadRatio = paired(times.mixedLoad, times.recordsLoad)
-    const coldRatio = paired(times.mixedStore, times.floor)
+    const loadRatio = pairedRatio(times.mixedLoad, times.recordsLoad)
+    const coldRatio = pairedRatio(times.mixedStore, times.floor)
     const mb = (stored.bytes / 1e6).toFixed(0)
     return [
       {
