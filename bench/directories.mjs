@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { copyOfSnapshot, copyRoot } from '../dist/runtime/folder-copies.js'
 import { restoreDir, snapshotDir } from '../dist/runtime/dir-snapshot.js'
-import { median, pairedRatio } from './lib.mjs'
+import { collectGarbage, median, pairedRatio } from './lib.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const seed = await import('../examples/directories/src/seed.js').catch(() => null)
@@ -26,13 +26,17 @@ function buildTree(dir) {
   }
 }
 
+// Each timed step starts from a collected heap: a PGlite instance leaves hundreds of MB behind,
+// which the next step (whichever variant it is) would otherwise pay for.
 const timed = (work) => {
+  collectGarbage()
   const started = performance.now()
   work()
   return performance.now() - started
 }
 
 async function timedAsync(work) {
+  collectGarbage()
   const started = performance.now()
   await work()
   return performance.now() - started
