@@ -18,6 +18,8 @@ describe('codec: typed arrays beside JSON text', () => {
       buffer: Buffer.from('bytes'),
       big: BigInt64Array.from([-(2n ** 63n)]),
       slice: new Int16Array(new ArrayBuffer(16), 6, 3).fill(-2),
+      // Characters of two to four UTF-8 bytes: the text's length in the layout is in bytes.
+      label: 'naïve — 😀',
     }
     const { codec, value: back } = roundTrip(value)
     expect(codec).toBe('json-tables+binary')
