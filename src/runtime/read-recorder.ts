@@ -138,10 +138,8 @@ function note(recording: Recording, target: unknown, use: ReadKind | 'output'): 
     return false
   }
   // Something the factory made itself is not an input.
-  if (recording.outputs.size) {
-    for (const output of recording.outputs) {
-      if (path === output || path.startsWith(`${output}/`)) return false
-    }
+  for (const output of recording.outputs) {
+    if (path === output || path.startsWith(`${output}/`)) return false
   }
   const uses = recording.files.get(path)
   if (uses) uses.add(use)
