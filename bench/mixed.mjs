@@ -44,8 +44,8 @@ function floor(dir, records, blob) {
 }
 
 export function run() {
-  // Made here, not at import: `npm run bench` runs every benchmark in one process, and a million
-  // live records would slow the garbage collection of every benchmark after this one.
+  // Made when the benchmark runs, not when its module is imported: a million live records slow
+  // every garbage collection of whatever else runs in the process.
   const records = Array.from({ length: 1_000_000 }, (_, id) => ({ id, name: `record-${id}`, score: id % 97 }))
   const blob = Uint8Array.from({ length: 20 << 20 }, (_, index) => (index * 131) & 0xFF)
   const dir = mkdtempSync(join(tmpdir(), 'vfc-bench-mixed-'))

@@ -1,6 +1,7 @@
 // The cost of recording what a factory reads: a factory that reads 1,000 small files, run plainly
-// and with its reads recorded (variants interleaved; the median of each round's ratio), and the check of 1,000 recorded
-// files that every hit pays. Goals: recording < 5 % of the factory, the check < 20 ms.
+// and with its reads recorded (variants interleaved; the median of each round's ratio), and the
+// check of 1,000 recorded files that every hit pays. Goals: recording < 5 % of the factory, the
+// check < 20 ms.
 import fs, { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
