@@ -1,7 +1,9 @@
 import type { FixtureEvent, JournalLine } from '../shared/protocol.js'
-import { readFileSync, rmSync, statSync } from 'node:fs'
+import type { Owner } from '../store/lock.js'
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ownerGone, thisProcess } from '../store/lock.js'
 import { safeReaddir } from '../store/safe-fs.js'
 
 /** Everything workers appended to the run's journal so far. */
@@ -52,14 +54,39 @@ export function journalFolder(runId: string): string {
   return join(tmpdir(), `${JOURNAL_PREFIX}${runId}`)
 }
 
-/** Journals of runs killed before their end are litter in the temp folder after a day. */
+// The run's main process, named in its journal folder.
+const OWNER_FILE = 'owner.json'
+
+/** Names the run's main process in its journal: a later run then removes it at once if this run is killed. */
+export function claimJournal(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    writeFileSync(join(folder, OWNER_FILE), JSON.stringify(thisProcess()), { mode: 0o600 })
+  }
+  catch {}
+}
+
+/**
+ * Journals of runs killed before their end are litter in the temp folder: removed once the process
+ * they name is gone, or after a day when they name none (or one on another machine).
+ */
 export function sweepOldJournals(): void {
   const cutoff = Date.now() - DAY_MS
   for (const name of safeReaddir(tmpdir())) {
     if (!name.startsWith(JOURNAL_PREFIX)) continue
+    const folder = join(tmpdir(), name)
     try {
-      if (statSync(join(tmpdir(), name)).mtimeMs < cutoff) clearJournal(join(tmpdir(), name))
+      if (ownerGoneOf(folder) || statSync(folder).mtimeMs < cutoff) clearJournal(folder)
     }
     catch {}
+  }
+}
+
+function ownerGoneOf(folder: string): boolean {
+  try {
+    return ownerGone(JSON.parse(readFileSync(join(folder, OWNER_FILE), 'utf8')) as Owner)
+  }
+  catch {
+    return false
   }
 }

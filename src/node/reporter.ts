@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { REMOTE_OFF_MARKER } from '../shared/protocol.js'
 import { openStore } from '../store/open-store.js'
 import { prune } from '../store/prune.js'
-import { clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
+import { claimJournal, clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
 import { shareBuilt } from './share-built.js'
 import { removeRunCopies } from './sweep.js'
@@ -38,6 +38,7 @@ export class FixtureCacheReporter implements Reporter {
   onTestRunStart(): void {
     this.startRun()
     const config = this.config()
+    if (config) claimJournal(config.journal)
     // In CI or a pipe, only the summary at the end.
     if (!config || this.options.silent || !process.stdout.isTTY || process.env.CI) return
     this.progress.start(this.vitest, config.journal)

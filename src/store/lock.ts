@@ -10,7 +10,7 @@ import { wallClockDate, wallClockMs } from '../shared/clock.js'
 const REMOTE_STALE_MS = 60_000
 const REFRESH_MS = 10_000
 
-interface Owner {
+export interface Owner {
   host: string
   pid: number
   /** When the process started, where the system says (Linux): tells a reused pid from the owner. */
@@ -49,10 +49,19 @@ export async function acquireLock(path: string, until?: WaitUntil): Promise<(() 
   }
 }
 
+/** This process, as locks (and run journals) name their owner. */
+export function thisProcess(): Owner {
+  return { host: hostname(), pid: process.pid, started: processStart(process.pid) }
+}
+
+/** True when the owner was a process on this machine that no longer runs; one elsewhere cannot be told. */
+export function ownerGone(owner: Owner): boolean {
+  return owner.host === hostname() && !isRunning(owner.pid, owner.started)
+}
+
 function tryCreate(path: string): boolean {
-  const owner: Owner = { host: hostname(), pid: process.pid, started: processStart(process.pid) }
   try {
-    symlinkSync(JSON.stringify(owner), path)
+    symlinkSync(JSON.stringify(thisProcess()), path)
     return true
   }
   catch (error) {
@@ -101,7 +110,7 @@ export function isAbandoned(path: string): boolean {
     return age > REMOTE_STALE_MS
   }
   if (owner.host !== hostname()) return age > REMOTE_STALE_MS
-  return !isRunning(owner.pid, owner.started)
+  return ownerGone(owner)
 }
 
 /** True while the process runs: not gone, not a zombie nobody reaped, not a new process with the same pid. */

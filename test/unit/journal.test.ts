@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { claimJournal, sweepOldJournals } from '../../src/node/journal.js'
+
+const made: string[] = []
+function journal(label: string, owner?: object): string {
+  const folder = join(tmpdir(), `vitest-fixture-cache-test-${label}-${process.pid}-${Math.random().toString(16).slice(2)}`)
+  mkdirSync(folder)
+  writeFileSync(join(folder, '123-0.jsonl'), '{"type":"building","name":"x","startedAt":0}\n')
+  if (owner) writeFileSync(join(folder, 'owner.json'), JSON.stringify(owner))
+  made.push(folder)
+  return folder
+}
+
+afterEach(() => {
+  for (const folder of made.splice(0)) rmSync(folder, { recursive: true, force: true })
+})
+
+describe('journal sweep', () => {
+  it('removes a killed run\'s journal at once, and keeps those of live runs, other machines and older versions', () => {
+    // A process that has exited: its pid names no running process.
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!
+    const killed = journal('killed', { host: hostname(), pid: exited })
+    const live = journal('live')
+    claimJournal(live)
+    const elsewhere = journal('elsewhere', { host: `not-${hostname()}`, pid: exited })
+    const unnamed = journal('unnamed')
+    sweepOldJournals()
+    expect(existsSync(killed)).toBe(false)
+    expect(existsSync(live)).toBe(true)
+    expect(existsSync(elsewhere)).toBe(true)
+    expect(existsSync(unnamed)).toBe(true)
+  })
+})
