@@ -8,8 +8,13 @@ import { memoryDriver } from '../../src/store/drivers/memory.js'
 import { turborepoDriver } from '../../src/store/drivers/turborepo.js'
 import { driverSuite } from '../helpers/driver-suite.js'
 
-driverSuite('fs', () => fsDriver({ dir: mkdtempSync(join(tmpdir(), 'vfc-driver-')) }))
-driverSuite('memory', () => memoryDriver())
+const localDrivers = {
+  fs: () => fsDriver({ dir: mkdtempSync(join(tmpdir(), 'vfc-driver-')) }),
+  memory: () => memoryDriver(),
+}
+
+driverSuite('fs', localDrivers.fs)
+driverSuite('memory', localDrivers.memory)
 driverSuite('turborepo (the real turborepo-remote-cache server)', () => {
   const { url, token } = inject('remoteCache')
   return turborepoDriver({ url, token, team: 'driver-suite', timeoutMs: 5000 })
@@ -24,10 +29,7 @@ describe.skipIf(!inject('bazelCache'))('bazel', () => {
   })
 })
 
-describe.each([
-  ['fs', () => fsDriver({ dir: mkdtempSync(join(tmpdir(), 'vfc-driver-')) })],
-  ['memory', () => memoryDriver()],
-])('local driver %s', (_, make) => {
+describe.each(Object.entries(localDrivers))('local driver %s', (_, make) => {
   it('stores pieces as one value, copied when put', () => {
     const driver = make()
     const header = Buffer.from('header\n')
