@@ -1,6 +1,7 @@
-import { lstatSync, lutimesSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { linkSync, lstatSync, lutimesSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClockDate, wallClockMs } from '../shared/clock.js'
@@ -26,9 +27,12 @@ export interface WaitUntil {
 }
 
 /**
- * A lock is a symbolic link whose target is its owner (`{"host":…,"pid":…}`): creating a link is
- * one atomic step on every file system (NFS included) that fails when it exists, so a lock is never
- * ownerless, and it costs one inode, the dearest thing a cold run of many small fixtures creates.
+ * A lock is a hard link to this process's owner file (`{"host":…,"pid":…}`), made in the same
+ * folder: linking is one atomic step that fails when the name exists (the classic NFS-safe lock),
+ * so a lock is never ownerless, and it makes no inode. Creating an inode is the dearest thing a
+ * cold run of many small fixtures does (measured here: 150–400 µs for a file or a symlink, 10 µs
+ * for a link). Where the file system has no hard links, the lock is a symbolic link whose target
+ * is its owner.
  * On this machine a holder counts as alive while its process exists, so a factory that blocks
  * the event loop for minutes keeps its lock, and a SIGKILLed one loses it at the next poll.
  * Waiting polls with growing pauses: no busy loop. With `until`, a waiter returns null as soon as
@@ -59,16 +63,64 @@ export function ownerGone(owner: Owner): boolean {
   return owner.host === hostname() && !isRunning(owner.pid, owner.started)
 }
 
-function tryCreate(path: string): boolean {
+function tryCreate(path: string, again = true): boolean {
   try {
-    symlinkSync(JSON.stringify(thisProcess()), path)
+    if (hardLinks) linkSync(ownerFile(dirname(path)), path)
+    else symlinkSync(JSON.stringify(thisProcess()), path)
     return true
   }
   catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    // The owner file was removed (a sweep took it for stale) or the folder was: make them again.
+    if (code === 'ENOENT' && hardLinks && again) {
+      ownerFiles.delete(dirname(path))
+      return tryCreate(path, false)
+    }
+    if (hardLinks && NO_HARD_LINKS.has(code!)) {
+      hardLinks = false
+      return tryCreate(path)
+    }
     throw error
   }
 }
+
+let hardLinks = true
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+
+// Per lock folder: this process's owner file, and when its mtime was last set.
+const ownerFiles = new Map<string, { file: string, touchedAt: number }>()
+
+/**
+ * The file every lock of this process in `folder` links to. Its mtime is the locks' age for a
+ * waiter on another machine (and for earlier versions): a new link does not change it, so it is
+ * set again when older than a refresh.
+ */
+function ownerFile(folder: string): string {
+  let owner = ownerFiles.get(folder)
+  const now = wallClockMs()
+  if (!owner) {
+    const file = join(folder, `.owner-${process.pid}-${randomBytes(4).toString('hex')}`)
+    writeFileSync(file, JSON.stringify(thisProcess()), { flag: 'wx' })
+    ownerFiles.set(folder, owner = { file, touchedAt: now })
+  }
+  else if (now - owner.touchedAt > REFRESH_MS) {
+    const date = wallClockDate()
+    utimesSync(owner.file, date, date)
+    owner.touchedAt = now
+  }
+  return owner.file
+}
+
+// A finished process takes its owner files with it; a killed one's go with the next sweep.
+process.once('exit', () => {
+  for (const { file } of ownerFiles.values()) {
+    try {
+      unlinkSync(file)
+    }
+    catch {}
+  }
+})
 
 function holdLock(path: string): () => void {
   // node:timers, not the globals: the fixture may be built inside a test that faked them.
@@ -91,19 +143,21 @@ function holdLock(path: string): () => void {
 
 export function isAbandoned(path: string): boolean {
   let age: number
-  let isLink: boolean
+  let kind: 'link' | 'file' | 'folder'
   try {
     const stats = lstatSync(path)
     age = wallClockMs() - stats.mtimeMs
-    isLink = stats.isSymbolicLink()
+    kind = stats.isSymbolicLink() ? 'link' : stats.isFile() ? 'file' : 'folder'
   }
   catch {
     return false
   }
   let owner: Owner
   try {
-    // A folder with an owner file is a lock of an earlier version.
-    owner = JSON.parse(isLink ? readlinkSync(path) : readFileSync(join(path, 'owner.json'), 'utf8')) as Owner
+    // A hard link to an owner file (or the owner file itself), a symbolic link to where the file
+    // system has no hard links, a folder with an owner file from earlier versions.
+    const text = kind === 'link' ? readlinkSync(path) : readFileSync(kind === 'file' ? path : join(path, 'owner.json'), 'utf8')
+    owner = JSON.parse(text) as Owner
   }
   catch {
     // Unreadable owner: only a damaged lock, since locks appear with their owner.

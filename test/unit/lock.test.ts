@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -67,6 +67,26 @@ it('hands the lock to one waiter at a time', async () => {
   expect(most).toBe(1)
 })
 
+it('makes a lock as a hard link to one owner file per process: no new inode per lock', async () => {
+  const releases = [await acquireLock(join(dir, 'a')), await acquireLock(join(dir, 'b'))]
+  const owners = readdirSync(dir).filter(name => name.startsWith('.owner-'))
+  expect(owners).toHaveLength(1)
+  const owner = join(dir, owners[0]!)
+  expect(statSync(join(dir, 'a')).ino).toBe(statSync(owner).ino)
+  expect(statSync(join(dir, 'b')).ino).toBe(statSync(owner).ino)
+  expect(JSON.parse(readFileSync(join(dir, 'a'), 'utf8'))).toMatchObject({ host: hostname(), pid: process.pid })
+  expect(isAbandoned(join(dir, 'a'))).toBe(false)
+  for (const release of releases) release()
+  expect(readdirSync(dir)).toEqual(owners)
+
+  // A sweep that removed the owner file (another machine took it for stale) costs nothing but a new one.
+  rmSync(owner)
+  const release = await acquireLock(join(dir, 'c'))
+  expect(readdirSync(dir).filter(name => name.startsWith('.owner-'))).toHaveLength(1)
+  expect(lstatSync(join(dir, 'c')).nlink).toBe(2)
+  release()
+})
+
 function lockOwnedBy(owner: object): string {
   const path = join(dir, `lock-${Math.random()}`)
   symlinkSync(JSON.stringify({ host: hostname(), ...owner }), path)
@@ -86,6 +106,10 @@ it.runIf(existsSync('/proc/self/stat'))('tells a dead owner from a live one, a z
   expect(isAbandoned(lockOwnedBy({ pid: process.pid, started }))).toBe(false)
   expect(isAbandoned(lockOwnedBy({ pid: process.pid, started: '1' }))).toBe(true)
   expect(isAbandoned(lockOwnedBy({ pid: 2 ** 22 + 12345 }))).toBe(true)
+  // An owner file (and its hard links) left by a killed process.
+  const ownerFile = join(dir, '.owner-dead')
+  writeFileSync(ownerFile, JSON.stringify({ host: hostname(), pid: 2 ** 22 + 12345 }))
+  expect(isAbandoned(ownerFile)).toBe(true)
 
   // A parent that never waits for its exited child keeps it a zombie: still "there" to kill(pid, 0).
   const parent = spawn('python3', ['-c', 'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)'], { stdio: ['ignore', 'pipe', 'inherit'] })
