@@ -12,14 +12,17 @@ import type { ReadKind } from '../shared/recorded-check.js'
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
 
 export interface Recording {
-  /** Absolute path → the ways it was read. */
-  files: Map<string, Set<ReadKind>>
+  /** Absolute path → the ways it was read, as bits of `USES` (a Set per file costs a read a third more). */
+  files: Map<string, number>
   /** Digests of file contents taken from what readFile returned: no second read, and the content the factory saw. */
   contentDigests: Map<string, string>
   env: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
 }
+
+/** The bit of each way a path can be read. */
+export const USES: Record<ReadKind, number> = { content: 1, listing: 2, exists: 4 }
 
 const storage = new AsyncLocalStorage<Recording>()
 
@@ -30,9 +33,19 @@ const WORKER_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
   const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), outputs: new Set() }
-  const value = await storage.run(recording, build)
-  return { value, recording }
+  building++
+  try {
+    const value = await storage.run(recording, build)
+    return { value, recording }
+  }
+  finally {
+    // On Node < 24 a storage in use makes every promise of the worker pay a hook, the test's too:
+    // off between builds.
+    if (--building === 0) storage.disable()
+  }
 }
+
+let building = 0
 
 let installed = false
 
@@ -42,7 +55,7 @@ function install(): void {
   installed = true
   const promises = fs.promises as unknown as Record<string, unknown>
   const callbacks = fs as unknown as Record<string, unknown>
-  wrapReadFile(callbacks, 'readFileSync', (read, digest) => digest(read()))
+  wrapReadFileSync(callbacks)
   wrapReadFile(callbacks, 'readFile', (read, digest, args) => {
     const done = args.at(-1)
     if (typeof done === 'function') args[args.length - 1] = (error: unknown, data: unknown) => done(error, error ? data : digest(data))
@@ -112,6 +125,20 @@ function wrapReadFile(target: Record<string, unknown>, method: string, hook: Rea
   replace(target, method, original, wrapper)
 }
 
+/** readFileSync, the read most factories make, without a closure per call. */
+function wrapReadFileSync(target: Record<string, unknown>): void {
+  const original = target.readFileSync as (file: unknown, options: unknown) => unknown
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
+  const wrapper = function (this: unknown, file: unknown, options: unknown): unknown {
+    const recording = storage.getStore()
+    const path = recording && pathOf(file)
+    // Noted before the read: a file the factory looked for and did not find is an input too.
+    if (!path || !note(recording, path, 'content') || recording.contentDigests.has(path)) return original.call(this, file, options)
+    return digestRead(recording, path, options, original.call(this, file, options))
+  }
+  replace(target, 'readFileSync', original, wrapper)
+}
+
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
 function digestRead(recording: Recording, path: string, options: unknown, data: unknown): unknown {
   if (Buffer.isBuffer(data)) {
@@ -141,16 +168,14 @@ function note(recording: Recording, target: unknown, use: ReadKind | 'output'): 
   for (const output of recording.outputs) {
     if (path === output || path.startsWith(`${output}/`)) return false
   }
-  const uses = recording.files.get(path)
-  if (uses) uses.add(use)
-  else recording.files.set(path, new Set([use]))
+  recording.files.set(path, (recording.files.get(path) ?? 0) | USES[use])
   return true
 }
 
 function pathOf(target: unknown): string | undefined {
   try {
     // Most factories read by absolute path: normalize only what needs it.
-    if (typeof target === 'string') return isAbsolute(target) && !/\/\.{1,2}(\/|$)|\/\//.test(target) ? target : resolve(target)
+    if (typeof target === 'string') return isAbsolute(target) && !(target.includes('//') || (target.includes('/.') && /\/\.{1,2}(\/|$)/.test(target))) ? target : resolve(target)
     if (target instanceof URL) return target.protocol === 'file:' ? fileURLToPath(target) : undefined
     if (Buffer.isBuffer(target)) return resolve(target.toString())
   }

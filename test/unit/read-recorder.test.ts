@@ -74,6 +74,23 @@ describe('recorded reads', () => {
     expect(names(recordedInputs(second.recording, scope()))).toEqual(['file data/b.txt read by the factory'])
   })
 
+  it('records a build that outlives another, and builds after them (the storage is off only between builds)', async () => {
+    const [short, long] = await Promise.all([
+      recordReads(() => readFileSync(join(workspace, 'data/a.txt'))),
+      recordReads(async () => {
+        await sleep(10)
+        return readFileSync(join(workspace, 'data/b.txt'))
+      }),
+    ])
+    const later = await recordReads(async () => {
+      await sleep(1)
+      return readFileSync(join(workspace, 'data/a.txt'))
+    })
+    expect(names(recordedInputs(short.recording, scope()))).toEqual(['file data/a.txt read by the factory'])
+    expect(names(recordedInputs(long.recording, scope()))).toEqual(['file data/b.txt read by the factory'])
+    expect(names(recordedInputs(later.recording, scope()))).toEqual(['file data/a.txt read by the factory'])
+  })
+
   it('does not count what the factory wrote before reading it, nor variables read by listing the environment', async () => {
     const { recording } = await recordReads(() => {
       writeFileSync(join(workspace, 'data/made.txt'), 'made')
