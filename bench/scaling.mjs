@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { median, PLAIN_CONFIG, PLUGIN_CONFIG, project, sandbox, timeRun } from './lib.mjs'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SIZES = (process.env.BENCH_SCALING ?? '10,100,300,1000').split(',').map(Number)
 const FILES = 4
 
@@ -43,8 +43,9 @@ export function run() {
         times.floor.push(timeRun(floorDir).seconds)
       }
       const [cold, warm, floor] = [times.cold, times.warm, times.floor].map(median)
-      const coldPerFixture = (cold - floor) * 1000 / n
-      const warmPerUse = (warm - floor) * 1000 / (n * FILES)
+      // Each round's own difference: the machine's speed drifts between rounds, not within one.
+      const coldPerFixture = median(times.cold.map((seconds, round) => (seconds - times.floor[round]) * 1000 / n))
+      const warmPerUse = median(times.warm.map((seconds, round) => (seconds - times.floor[round]) * 1000 / (n * FILES)))
       const goals = n >= 300
       return [
         {
