@@ -1,6 +1,7 @@
 import type { FixtureStore, StoredEntry } from '../store/fixture-store.js'
 import { existsSync } from 'node:fs'
 import { FORMAT_VERSION } from '../shared/key.js'
+import { byCodeUnits } from '../shared/order.js'
 import { openStore } from '../store/open-store.js'
 import { prune as pruneStore, totalBytes } from '../store/prune.js'
 import { formatBytes, parseBytes, parseDuration } from '../shared/units.js'
@@ -12,7 +13,7 @@ export function openExisting(dir: string): FixtureStore {
 }
 
 function byName(entries: StoredEntry[]): StoredEntry[] {
-  return [...entries].sort((a, b) => a.header.name.localeCompare(b.header.name) || a.header.file.localeCompare(b.header.file))
+  return [...entries].sort((a, b) => byCodeUnits(a.header.name, b.header.name) || byCodeUnits(a.header.file, b.header.file))
 }
 
 export function list(store: FixtureStore, json: boolean): string {
@@ -75,7 +76,7 @@ export function explain(store: FixtureStore, names: string[], json: boolean): st
   if (!entries.length) return `no entries in ${store.dir}`
   return entries.map(({ header, usedAt }) => [
     `${header.name} (${header.file}) key ${header.key.slice(0, 12)}, Node ${header.node}, last used ${usedAt.toISOString().slice(0, 16).replace('T', ' ')}`,
-    ...[...header.inputs].sort((a, b) => a.name.localeCompare(b.name)).map(input => `  ${input.name}  ${shortDigest(input)}`),
+    ...[...header.inputs].sort((a, b) => byCodeUnits(a.name, b.name)).map(input => `  ${input.name}  ${shortDigest(input)}`),
     ...header.recorded.map(input => `  ${input.name}  ${shortDigest(input)}  (recorded)`),
   ].join('\n')).join('\n\n')
 }

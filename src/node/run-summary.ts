@@ -1,5 +1,6 @@
 import type { FixtureEvent } from '../shared/protocol.js'
 import type { CopyLine } from './journal.js'
+import { byCodeUnits } from '../shared/order.js'
 import { formatBytes } from '../shared/units.js'
 
 /** One fixture over the whole run, across workers and projects. */
@@ -67,7 +68,7 @@ export function aggregate(events: readonly FixtureEvent[], copies: readonly Copy
     known.copyMs += copy.ms
     if (copy.frozen) known.frozen = true
   }
-  return [...byFixture.values()].sort((a, b) => a.name.localeCompare(b.name))
+  return [...byFixture.values()].sort((a, b) => byCodeUnits(a.name, b.name))
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`

@@ -14,6 +14,7 @@ import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { digest } from '../shared/digest.js'
 import { describeError } from '../shared/describe-error.js'
 import { FORMAT_VERSION, listChanges } from '../shared/key.js'
+import { byCodeUnits } from '../shared/order.js'
 import { changedRecordedInputs, envDigest, recordScope } from '../shared/recorded-check.js'
 import { openStore } from '../store/open-store.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
@@ -100,7 +101,7 @@ async function fixtureStatus(run: StatusRun): Promise<FixtureStatus[]> {
     }
     return found
   }
-  return sites.map(site => statusOf(site, new Set()).status).sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file))
+  return sites.map(site => statusOf(site, new Set()).status).sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a.file, b.file))
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ValidatedOptions } from './options.js'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { digest } from '../shared/digest.js'
+import { byCodeUnits } from '../shared/order.js'
 import { CachedFixtureError } from './errors.js'
 
 /** The inputs a user declares because the analysis cannot see them: `key`, `files`, `env`. */
@@ -51,7 +52,7 @@ function stableJson(value: unknown, label: string): string {
     if (typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint')
       throw new CachedFixtureError(`cached() ${label}: option "key" must be JSON data, got a ${typeof item}`)
     if (item && typeof item === 'object' && !Array.isArray(item))
-      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      return Object.fromEntries(Object.entries(item).sort(([a], [b]) => byCodeUnits(a, b)))
     return item
   })
   return json ?? 'undefined'
