@@ -39,5 +39,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
   // One request function per module, declared at its end (hoisted, so calls above it can use it):
   // one dynamic import for Vite to rewrite, not one per call site.
   output.append(`\nfunction ${FINGERPRINT_FUNCTION}(run) { return import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run) }\n`)
-  return { code: output.toString(), map: output.generateMap({ hires: true, source: file }) }
+  // A mapping per word, as Vite's own transforms make: every token an error can point at maps
+  // exactly, and Vite combines a third of the segments a mapping per character makes.
+  return { code: output.toString(), map: output.generateMap({ hires: 'boundary', source: file }) }
 }
