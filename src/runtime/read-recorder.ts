@@ -112,14 +112,14 @@ function replace(target: Record<string, unknown>, method: string, original: unkn
 /** Calls the original read; `digest` keeps the digest of what it returned and passes it on. */
 type ReadFileHook = (read: () => unknown, digest: (data: unknown) => unknown, args: unknown[]) => unknown
 
-/** readFile in its three forms: the content read is digested on its way back to the factory. */
+/** readFile in its two asynchronous forms: the content read is digested on its way back to the factory. */
 function wrapReadFile(target: Record<string, unknown>, method: string, hook: ReadFileHook): void {
   const original = target[method] as (...args: unknown[]) => unknown
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const recording = storage.getStore()
     const path = recording && pathOf(args[0])
-    if (!recording || !path || !note(recording, path, 'content') || recording.contentDigests.has(path)) return original.apply(this, args)
+    if (!recording || !path || !digestsContent(recording, path)) return original.apply(this, args)
     return hook(() => original.apply(this, args), data => digestRead(recording, path, args[1], data), args)
   }
   replace(target, method, original, wrapper)
@@ -132,11 +132,18 @@ function wrapReadFileSync(target: Record<string, unknown>): void {
   const wrapper = function (this: unknown, file: unknown, options: unknown): unknown {
     const recording = storage.getStore()
     const path = recording && pathOf(file)
-    // Noted before the read: a file the factory looked for and did not find is an input too.
-    if (!path || !note(recording, path, 'content') || recording.contentDigests.has(path)) return original.call(this, file, options)
+    if (!recording || !path || !digestsContent(recording, path)) return original.call(this, file, options)
     return digestRead(recording, path, options, original.call(this, file, options))
   }
   replace(target, 'readFileSync', original, wrapper)
+}
+
+/**
+ * Notes a read of `path`'s content; true when what the read returns is to be digested (an input,
+ * not digested yet). Noted before the read: a file the factory looked for and did not find is an input too.
+ */
+function digestsContent(recording: Recording, path: string): boolean {
+  return note(recording, path, 'content') && !recording.contentDigests.has(path)
 }
 
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */

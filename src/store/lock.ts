@@ -72,7 +72,8 @@ function tryCreate(path: string, again = true): boolean {
   catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST') return false
-    // The owner file was removed (a sweep took it for stale) or the folder was: make them again.
+    // The owner file was removed (a sweep took it for stale): make it again. A removed folder
+    // fails again and goes to the caller, which makes the folder and retries.
     if (code === 'ENOENT' && hardLinks && again) {
       ownerFiles.delete(dirname(path))
       return tryCreate(path, false)
