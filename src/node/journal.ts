@@ -1,6 +1,6 @@
 import type { FixtureEvent, JournalLine } from '../shared/protocol.js'
 import type { Owner } from '../store/lock.js'
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ownerGone, thisProcess } from '../store/lock.js'
@@ -43,7 +43,11 @@ export function buildsInProgress(lines: ReadonlyArray<JournalLine & { source?: s
   return [...running.values()]
 }
 
+/** Removes a run's journal, its owner last: a run killed while clearing still leaves a journal named as dead. */
 export function clearJournal(folder: string): void {
+  for (const name of safeReaddir(folder)) {
+    if (name !== OWNER_FILE) rmSync(join(folder, name), { recursive: true, force: true })
+  }
   rmSync(folder, { recursive: true, force: true })
 }
 
@@ -61,14 +65,18 @@ const OWNER_FILE = 'owner.json'
 export function claimJournal(folder: string): void {
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 })
-    writeFileSync(join(folder, OWNER_FILE), JSON.stringify(thisProcess()), { mode: 0o600 })
+    // Written whole or not at all: a run killed here leaves no half-written owner.
+    const partial = join(folder, `${OWNER_FILE}.${process.pid}.tmp`)
+    writeFileSync(partial, JSON.stringify(thisProcess()), { mode: 0o600 })
+    renameSync(partial, join(folder, OWNER_FILE))
   }
   catch {}
 }
 
 /**
  * Journals of runs killed before their end are litter in the temp folder: removed once the process
- * they name is gone, or after a day when they name none (or one on another machine).
+ * they name is gone, or when they hold neither an owner nor a journal line (killed while naming
+ * their owner or clearing), or after a day when they name none (or one on another machine).
  */
 export function sweepOldJournals(): void {
   const cutoff = Date.now() - DAY_MS
@@ -76,10 +84,15 @@ export function sweepOldJournals(): void {
     if (!name.startsWith(JOURNAL_PREFIX)) continue
     const folder = join(tmpdir(), name)
     try {
-      if (ownerGoneOf(folder) || statSync(folder).mtimeMs < cutoff) clearJournal(folder)
+      if (ownerGoneOf(folder) || isHusk(folder) || statSync(folder).mtimeMs < cutoff) clearJournal(folder)
     }
     catch {}
   }
+}
+
+function isHusk(folder: string): boolean {
+  const names = safeReaddir(folder)
+  return !names.includes(OWNER_FILE) && !names.some(name => name.endsWith('.jsonl'))
 }
 
 function ownerGoneOf(folder: string): boolean {
