@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { linkSync, lstatSync, lutimesSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClockDate, wallClockMs } from '../shared/clock.js'
@@ -89,6 +89,8 @@ function tryCreate(path: string, again = true): boolean {
 let hardLinks = true
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
 
+const OWNER_FILE_PREFIX = '.owner-'
+
 // Per lock folder: this process's owner file, and when its mtime was last set.
 const ownerFiles = new Map<string, { file: string, touchedAt: number }>()
 
@@ -101,7 +103,7 @@ function ownerFile(folder: string): string {
   let owner = ownerFiles.get(folder)
   const now = wallClockMs()
   if (!owner) {
-    const file = join(folder, `.owner-${process.pid}-${randomBytes(4).toString('hex')}`)
+    const file = join(folder, `${OWNER_FILE_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`)
     writeFileSync(file, JSON.stringify(thisProcess()), { flag: 'wx' })
     ownerFiles.set(folder, owner = { file, touchedAt: now })
   }
@@ -113,7 +115,9 @@ function ownerFile(folder: string): string {
   return owner.file
 }
 
-// A finished process takes its owner files with it; a killed one's go with the next sweep.
+// A process that exits takes its owner files with it. Vitest stops its workers with SIGTERM or
+// terminate(), which skip this: their files are spare once their locks are released, and the
+// run's end sweeps them (isSpareOwnerFile).
 process.once('exit', () => {
   for (const { file } of ownerFiles.values()) {
     try {
@@ -166,6 +170,21 @@ export function isAbandoned(path: string): boolean {
   }
   if (owner.host !== hostname()) return age > REMOTE_STALE_MS
   return ownerGone(owner)
+}
+
+/**
+ * An owner file no lock links to (or one its process was killed while writing): removing it is
+ * always safe, since a process whose owner file is gone makes it again at its next lock.
+ */
+export function isSpareOwnerFile(path: string): boolean {
+  if (!basename(path).startsWith(OWNER_FILE_PREFIX)) return false
+  try {
+    const stats = lstatSync(path)
+    return stats.isFile() && stats.nlink === 1
+  }
+  catch {
+    return false
+  }
 }
 
 /** True while the process runs: not gone, not a zombie nobody reaped, not a new process with the same pid. */

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { acquireLock, isAbandoned } from '../../src/store/lock.js'
+import { acquireLock, isAbandoned, isSpareOwnerFile } from '../../src/store/lock.js'
 
 const built = resolve(import.meta.dirname, '../../dist/store/lock.js')
 let dir: string
@@ -76,8 +76,12 @@ it('makes a lock as a hard link to one owner file per process: no new inode per 
   expect(statSync(join(dir, 'b')).ino).toBe(statSync(owner).ino)
   expect(JSON.parse(readFileSync(join(dir, 'a'), 'utf8'))).toMatchObject({ host: hostname(), pid: process.pid })
   expect(isAbandoned(join(dir, 'a'))).toBe(false)
+  expect(isSpareOwnerFile(owner)).toBe(false)
   for (const release of releases) release()
   expect(readdirSync(dir)).toEqual(owners)
+  // No lock links to it now: a sweep may take it (Vitest's workers end without an exit event).
+  expect(isSpareOwnerFile(owner)).toBe(true)
+  expect(isSpareOwnerFile(join(dir, 'a'))).toBe(false)
 
   // A sweep that removed the owner file (another machine took it for stale) costs nothing but a new one.
   rmSync(owner)
@@ -85,6 +89,12 @@ it('makes a lock as a hard link to one owner file per process: no new inode per 
   expect(readdirSync(dir).filter(name => name.startsWith('.owner-'))).toHaveLength(1)
   expect(lstatSync(join(dir, 'c')).nlink).toBe(2)
   release()
+})
+
+it('takes an owner file its process was killed while writing for spare', () => {
+  const empty = join(dir, '.owner-123-abcd')
+  writeFileSync(empty, '')
+  expect(isSpareOwnerFile(empty)).toBe(true)
 })
 
 function lockOwnedBy(owner: object): string {

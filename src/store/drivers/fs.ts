@@ -6,7 +6,7 @@ import { dirname, join, sep } from 'node:path'
 import { clearTimeout, setTimeout } from 'node:timers'
 import { wallClockDate, wallClockMs } from '../../shared/clock.js'
 import { writeAtomicSync } from '../atomic-write.js'
-import { acquireLock, isAbandoned } from '../lock.js'
+import { acquireLock, isAbandoned, isSpareOwnerFile } from '../lock.js'
 import { injectFault, lstatSafe, readNoFollow, safeReaddir } from '../safe-fs.js'
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
@@ -172,7 +172,8 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
       }
       const locks = join(dir, 'locks')
       for (const name of safeReaddir(locks)) {
-        if (isAbandoned(join(locks, name))) remove(join(locks, name))
+        const file = join(locks, name)
+        if (isSpareOwnerFile(file) || isAbandoned(file)) remove(file)
       }
       // Temporary files live for the moment of one synchronous write: an old one is a killed writer's.
       const cutoff = wallClockMs() - olderThanMs
