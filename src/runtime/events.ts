@@ -1,6 +1,7 @@
 import type { FixtureEvent, JournalLine, WorkerConfig } from '../shared/protocol.js'
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { setImmediate } from 'node:timers'
 import { threadId } from 'node:worker_threads'
 import { wallClockMs } from '../shared/clock.js'
 import { debug } from './debug.js'
@@ -17,12 +18,12 @@ export function recordEvent(config: WorkerConfig, event: FixtureEvent): void {
     : event.outcome === 'failed'
       ? `${event.name}: failed (${event.reason})`
       : `${event.name}: built in ${Math.round(event.buildMs)} ms (${event.reason})`)
-  journal(config, { type: 'event', event })
+  journal(config, { type: 'event', event }, true)
 }
 
 /** A copy handed to one use, and what making it took (deserializing the stored form). */
 export function recordCopy(config: WorkerConfig, copy: { name: string, file: string, key: string, ms: number, frozen?: true }): void {
-  journal(config, { type: 'copy', ...copy })
+  journal(config, { type: 'copy', ...copy }, true)
 }
 
 /**
@@ -49,17 +50,49 @@ export function fixtureCacheEvents(): readonly FixtureEvent[] {
 
 // This worker's journal file, opened once per run: a line is then one write, not an open, a write and a close.
 let opened: { folder: string, fd: number } | undefined
+// Lines of uses and outcomes, written together once this turn of the event loop is over: a test
+// that uses 300 cached fixtures sets them all up in one turn, and pays one write, not 600.
+let batch: { config: WorkerConfig, lines: string } | undefined
+let exitHandled = false
 
-/** Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False when it could not. */
-function journal(config: WorkerConfig, line: JournalLine): boolean {
+/**
+ * Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False
+ * when it could not. `soon`: in this turn's batch; other lines (a build starting, a warning) go at once.
+ */
+function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean {
+  const text = `${JSON.stringify(line)}\n`
+  if (soon && (!batch || batch.config.journal === config.journal)) {
+    // node:timers, not the global: a test may have faked setImmediate.
+    if (!batch) setImmediate(writeBatch)
+    if (!exitHandled) {
+      // A process that exits in this turn (process.exit after a cachedValue) writes it first.
+      exitHandled = true
+      process.once('exit', writeBatch)
+    }
+    batch ??= { config, lines: '' }
+    batch.lines += text
+    return true
+  }
+  writeBatch()
+  return write(config, text)
+}
+
+function writeBatch(): void {
+  if (!batch) return
+  const { config, lines } = batch
+  batch = undefined
+  write(config, lines)
+}
+
+function write(config: WorkerConfig, text: string): boolean {
   try {
     if (opened?.folder !== config.journal) {
       if (opened) closeSync(opened.fd)
       mkdirSync(config.journal, { recursive: true, mode: 0o700 })
       opened = { folder: config.journal, fd: openSync(join(config.journal, `${process.pid}-${threadId}.jsonl`), 'a', 0o600) }
     }
-    // One write of one whole line, in append mode: lines of concurrent writers never interleave.
-    writeSync(opened.fd, `${JSON.stringify(line)}\n`)
+    // Whole lines in one write, in append mode, to this worker's own file.
+    writeSync(opened.fd, text)
     return true
   }
   catch {

@@ -1,8 +1,18 @@
 import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 
+// One-shot hashing (Node 20.12+) skips the Hash object: a third of the cost for small inputs.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash
+
 /** Hex sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ. */
 export function digest(...parts: Array<string | Uint8Array>): string {
+  // Text parts, the usual case, hash as one string in one call: a third of the cost of a Hash
+  // object fed part by part (a key is a dozen parts), and the same bytes, so the same digest.
+  if (oneShot && parts.every(part => typeof part === 'string')) {
+    let text = ''
+    for (const part of parts as string[]) text += `${Buffer.byteLength(part)}:${part}`
+    return oneShot('sha256', text, 'hex')
+  }
   const hash = createHash('sha256')
   for (const part of parts) {
     const bytes = typeof part === 'string' ? Buffer.from(part) : part
@@ -11,9 +21,6 @@ export function digest(...parts: Array<string | Uint8Array>): string {
   }
   return hash.digest('hex')
 }
-
-// One-shot hashing (Node 20.12+) skips the Hash object: a third of the cost for small inputs.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash
 
 /** Hex sha256 of some bytes (a string counts as its UTF-8): a file's content, as recorded reads and their checks take it. */
 export function contentDigest(bytes: Uint8Array | string): string {

@@ -1,6 +1,6 @@
 import type { KeyInput } from '../shared/key.js'
-import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { contentDigest } from '../shared/digest.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 
 /** What an entry says about itself; written as one JSON line before the value's bytes. */
@@ -67,7 +67,7 @@ export function checksumMatches(payload: Uint8Array, expected: string): boolean 
 }
 
 function sha256(payload: Uint8Array): string {
-  return `sha256-${createHash('sha256').update(payload).digest('hex')}`
+  return `sha256-${contentDigest(payload)}`
 }
 
 /** An entry's bytes: its header line, then the payload (as two pieces: the payload is not copied). */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { digest } from '../../src/shared/digest.js'
 import { composeKey, explainChange } from '../../src/shared/key.js'
 
 describe('composeKey', () => {
@@ -26,5 +28,14 @@ describe('explainChange', () => {
     const before = [{ name: 'factory', digest: 'a' }, { name: 'env SEED', digest: 'b' }]
     const after = [{ name: 'factory', digest: 'x' }, { name: 'key', digest: 'k' }]
     expect(explainChange(before, after)).toBe('factory changed, key added, env SEED removed')
+  })
+})
+
+describe('digest', () => {
+  it('hashes text parts as the same bytes as byte parts: keys stay what they were', () => {
+    const parts = ['ab', 'c', 'é ✓ 𝄞', '\uD800 lone surrogate', '']
+    expect(digest(...parts)).toBe(digest(...parts.map(part => Buffer.from(part))))
+    expect(digest('ab', 'c')).toBe(createHash('sha256').update('2:ab1:c').digest('hex'))
+    expect(digest('ab', 'c')).not.toBe(digest('a', 'bc'))
   })
 })
