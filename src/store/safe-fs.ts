@@ -4,7 +4,9 @@ import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } 
 
 export function lstatSafe(path: string): Stats | null {
   try {
-    return lstatSync(path)
+    // Without throwing for a missing path: a thrown error costs ~15 µs, and a cold run asks
+    // about hundreds of folders that are not there yet.
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null
   }
   catch {
     return null
