@@ -8,14 +8,34 @@ import { safeReaddir } from '../store/safe-fs.js'
 
 /** Everything workers appended to the run's journal so far. */
 export function readJournal(folder: string): JournalLine[] {
-  return safeReaddir(folder).filter(file => file.endsWith('.jsonl')).flatMap(file => readFileSync(join(folder, file), 'utf8').split('\n').flatMap((line) => {
-    try {
-      return line ? [{ ...JSON.parse(line) as JournalLine, source: file }] : []
-    }
-    catch {
-      return []
-    }
-  }))
+  return safeReaddir(folder).filter(file => file.endsWith('.jsonl')).flatMap((file) => {
+    const lines = parseLines(readFileSync(join(folder, file), 'utf8'))
+    for (const line of lines) (line as JournalLine & { source?: string }).source = file
+    return lines
+  })
+}
+
+/**
+ * A worker's lines, as one JSON array in one parse (several times faster than thousands of small
+ * ones: a cold run of hundreds of fixtures writes thousands of lines); line by line when a line is
+ * torn (a killed worker), skipping it. JSON never holds a raw newline, so newlines are only separators.
+ */
+function parseLines(text: string): JournalLine[] {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text
+  if (!body) return []
+  try {
+    return JSON.parse(`[${body.replaceAll('\n', ',')}]`) as JournalLine[]
+  }
+  catch {
+    return body.split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line) as JournalLine]
+      }
+      catch {
+        return []
+      }
+    })
+  }
 }
 
 export function journalEvents(lines: readonly JournalLine[]): FixtureEvent[] {

@@ -8,7 +8,7 @@ import { prune } from '../store/prune.js'
 import { claimJournal, clearJournal, journalCopies, journalEvents, journalWarnings, readJournal } from './journal.js'
 import { BuildProgress } from './progress.js'
 import { shareBuilt } from './share-built.js'
-import { removeLeftovers, removeRunCopies } from './sweep.js'
+import { removeLeftoverLocks, removeRunCopies } from './sweep.js'
 import type { FixtureOutcome } from './run-summary.js'
 import { aggregate, detailLines, summaryLine } from './run-summary.js'
 
@@ -52,8 +52,7 @@ export class FixtureCacheReporter implements Reporter {
     const remoteOff = existsSync(join(config.journal, REMOTE_OFF_MARKER))
     clearJournal(config.journal)
     removeRunCopies(config.runId)
-    // Vitest stops workers without letting them remove their lock owner files.
-    if (config.mode === 'on' || config.mode === 'verify') removeLeftovers(config.dir)
+    if (config.mode === 'on' || config.mode === 'verify') removeLeftoverLocks(config.dir)
     const events = journalEvents(lines)
     const shared = remoteOff ? { warnings: [] } : await shareBuilt(config, lines)
     for (const warning of [...journalWarnings(lines), ...shared.warnings]) this.warn(`[vitest-fixture-cache] ${warning}`)

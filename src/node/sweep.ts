@@ -20,6 +20,14 @@ export function removeLeftovers(dir: string): void {
   }
 }
 
+/** What the run's own workers left in the lock folder: Vitest stops them without an exit event. */
+export function removeLeftoverLocks(dir: string): void {
+  try {
+    openStore(dir).removeLeftoverLocks()
+  }
+  catch {}
+}
+
 // Where folder fixtures' temporary folders may be: the chosen folder, memory, the temp folder.
 const temporaryRoots = (): string[] => [process.env.FIXTURE_CACHE_COPY_DIR, '/dev/shm', tmpdir()].filter((root): root is string => Boolean(root))
 

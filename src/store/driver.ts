@@ -38,8 +38,11 @@ export interface Driver {
    * change under `until.folder` makes it look again at once.
    */
   lock?: (key: string, until?: { done: () => boolean, folder: string }) => Promise<(() => void) | null>
-  /** Removes what killed runs left behind (temporary files, abandoned locks); returns what it removed. */
-  sweep?: (olderThanMs: number) => string[]
+  /**
+   * Removes what killed runs left behind (abandoned locks, and temporary files older than
+   * `olderThanMs`, or none when it is null); returns what it removed.
+   */
+  sweep?: (olderThanMs: number | null) => string[]
 }
 
 /** What the local tier needs: every capability, answered synchronously (a hit costs microseconds). */

@@ -207,6 +207,11 @@ export class FixtureStore {
     return removed
   }
 
+  /** Removes abandoned locks and spare lock owner files only: cheap enough for the end of every run. */
+  removeLeftoverLocks(): string[] {
+    return this.driver.sweep(null)
+  }
+
   private entriesIn(folder: string, onDamage?: (key: string) => void): StoredEntry[] {
     return this.driver.list(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
       const key = `${folder}/${name}`

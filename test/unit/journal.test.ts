@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { claimJournal, sweepOldJournals } from '../../src/node/journal.js'
+import { claimJournal, readJournal, sweepOldJournals } from '../../src/node/journal.js'
 
 const made: string[] = []
 function journal(label: string, owner?: object): string {
@@ -41,5 +41,15 @@ describe('journal sweep', () => {
     expect(existsSync(live)).toBe(true)
     expect(existsSync(elsewhere)).toBe(true)
     expect(existsSync(unnamed)).toBe(true)
+  })
+})
+
+describe('reading the journal', () => {
+  it('reads every whole line of every worker, and skips a line a killed worker left torn', () => {
+    const folder = journal('read')
+    const warning = (message: string) => JSON.stringify({ type: 'warning', message })
+    writeFileSync(join(folder, '456-0.jsonl'), `${warning('a\nb')}\n${warning('c')}\n{"type":"warn`)
+    expect(readJournal(folder).map(line => line.type === 'warning' ? line.message : line.type).sort()).toEqual(['a\nb', 'building', 'c'])
+    expect(readJournal(folder).find(line => line.type === 'building')).toMatchObject({ source: '123-0.jsonl' })
   })
 })

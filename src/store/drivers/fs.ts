@@ -175,6 +175,7 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
         const file = join(locks, name)
         if (isSpareOwnerFile(file) || isAbandoned(file)) remove(file)
       }
+      if (olderThanMs === null) return removed
       // Temporary files live for the moment of one synchronous write: an old one is a killed writer's.
       const cutoff = wallClockMs() - olderThanMs
       const folders = [dir, ...safeReaddir(dir).flatMap(name => safeReaddir(join(dir, name)).map(sub => join(dir, name, sub)))]
