@@ -53,7 +53,8 @@ let opened: { folder: string, fd: number } | undefined
 // Lines of uses and outcomes, written together once this turn of the event loop is over: a test
 // that uses 300 cached fixtures sets them all up in one turn, and pays one write, not 600.
 let batch: { config: WorkerConfig, lines: string } | undefined
-let exitHandled = false
+// A process that exits in the turn it journaled (process.exit after a cachedValue) writes it first.
+process.once('exit', () => writeBatch())
 
 /**
  * Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False
@@ -64,11 +65,6 @@ function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean
   if (soon && (!batch || batch.config.journal === config.journal)) {
     // node:timers, not the global: a test may have faked setImmediate.
     if (!batch) setImmediate(writeBatch)
-    if (!exitHandled) {
-      // A process that exits in this turn (process.exit after a cachedValue) writes it first.
-      exitHandled = true
-      process.once('exit', writeBatch)
-    }
     batch ??= { config, lines: '' }
     batch.lines += text
     return true
