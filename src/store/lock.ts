@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path'
 import { clearInterval, setInterval } from 'node:timers'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClockDate, wallClockMs } from '../shared/clock.js'
+import { lstatSafe } from './safe-fs.js'
 
 // A holder on another machine (a shared cache dir) proves it is alive by refreshing the lock's
 // mtime; one not refreshed for this long is taken over.
@@ -178,13 +179,8 @@ export function isAbandoned(path: string): boolean {
  */
 export function isSpareOwnerFile(path: string): boolean {
   if (!basename(path).startsWith(OWNER_FILE_PREFIX)) return false
-  try {
-    const stats = lstatSync(path)
-    return stats.isFile() && stats.nlink === 1
-  }
-  catch {
-    return false
-  }
+  const stats = lstatSafe(path)
+  return stats !== null && stats.isFile() && stats.nlink === 1
 }
 
 /** True while the process runs: not gone, not a zombie nobody reaped, not a new process with the same pid. */
