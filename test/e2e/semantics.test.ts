@@ -108,9 +108,10 @@ test('does not use it', () => { expect(1).toBe(1) })
 
 it('points a factory\'s error at its own line and column, after what the plugin inserted before it on the line', async () => {
   // Both calls on one line: the plugin inserts its argument into the first, before the second's code.
+  // JavaScript: a TypeScript transform would print each call on a line of its own first.
   const line = `const test = base.extend({ first: cached(async () => 1, { name: 'first' }), second: cached(async ({ first }) => { if (first) throw new Error('seed failed') ; return 2 }) })`
   const project = Project.create({
-    'test/a.test.ts': `import { test as base, expect } from 'vitest'
+    'test/a.test.js': `import { test as base, expect } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
 ${line}
 test('uses second', ({ second }) => { expect(second).toBe(2) })
@@ -119,5 +120,22 @@ test('uses second', ({ second }) => { expect(second).toBe(2) })
   const result = await project.run()
   expect(result.code).toBe(1)
   // V8 names the \`new\` of the thrown error; columns count from 1.
-  expect(result.output).toContain(`test/a.test.ts:3:${line.indexOf('new Error') + 1}`)
+  expect(result.output).toContain(`test/a.test.js:3:${line.indexOf('new Error') + 1}`)
+})
+
+it('points a factory\'s error at its own line and column when each call ends its line (the plugin then keeps the source map as it is)', async () => {
+  const line = `  second: cached(async ({ first }) => { if (first) throw new Error('seed failed') ; return 2 }),`
+  const project = Project.create({
+    'test/a.test.js': `import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  first: cached(async () => 1, { name: 'first' }), // the first fixture
+${line}
+})
+test('uses second', ({ second }) => { expect(second).toBe(2) })
+`,
+  })
+  const result = await project.run()
+  expect(result.code).toBe(1)
+  expect(result.output).toContain(`test/a.test.js:5:${line.indexOf('new Error') + 1}`)
 })

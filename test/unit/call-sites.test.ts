@@ -74,6 +74,14 @@ describe('injection', () => {
     expect(output.endsWith(`\nfunction __vitestFixtureCacheFingerprint(run) { return import(/* @vite-ignore */ "virtual:vitest-fixture-cache/fingerprint?file=test%2Ff.ts&run=" + run) }\n`)).toBe(true)
   })
 
+  it('keeps Vite\'s source map when each insertion is followed on its line only by closing punctuation or a comment', () => {
+    const ownLines = `${IMPORT}test.extend({\n  a: cached(() => 1), // words\n  b: cached(async () => {\n    return 2\n  }, { scope: 'file' }) })\n`
+    expect(injectCallSites(ownLines, 'test/f.ts')!.map).toBeNull()
+    // Here the insertion into \`a\` moves \`b\`'s code: a map says where it went.
+    const oneLine = `${IMPORT}test.extend({ a: cached(() => 1), b: cached(() => 2) })\n`
+    expect(injectCallSites(oneLine, 'test/f.ts')!.map).toMatchObject({ mappings: expect.any(String) })
+  })
+
   it('leaves alone a module it cannot parse, rather than breaking it', () => {
     expect(injectCallSites(`${IMPORT}const view = <div>{cached(() => 1)}</div>`, 'f.jsx')).toBeUndefined()
   })
