@@ -1,3 +1,5 @@
+import { inspect } from 'node:util'
+
 // node:v8 carries these faithfully; an instance of any other class would come back as a plain object.
 const FAITHFUL_PROTOTYPES = new Set<object | null>([
   null, Object.prototype, Array.prototype, Map.prototype, Set.prototype, Date.prototype, RegExp.prototype,
@@ -76,10 +78,11 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     if (Object.getOwnPropertySymbols(current).some(symbol => Object.prototype.propertyIsEnumerable.call(current, symbol)))
       return { problem: `${pathOf(visit)} has a symbol-keyed property, which would be lost`, jsonExact: false }
     // Values by position, not by key: a keyed read per property is what made this walk slow.
-    const keys = Object.keys(current)
-    const values = Array.isArray(current) ? current : Object.values(current)
-    // Holes and extra properties on arrays do not survive JSON.
-    if (values === current && keys.length !== values.length) jsonExact = false
+    const isArray = Array.isArray(current)
+    const keys = isArray ? undefined : Object.keys(current)
+    const values = isArray ? current : Object.values(current)
+    // Extra properties on arrays do not survive JSON (a hole reads as undefined, which the walk rejects).
+    if (isArray && jsonExact && !hasOnlyIndexKeys(current)) jsonExact = false
     for (let index = 0; index < values.length; index++) {
       const child: unknown = values[index]
       const type = typeof child
@@ -88,12 +91,27 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
         const before = seen.size
         if (seen.add(child as object).size === before) jsonExact = false
       }
-      else if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: values === current ? index : keys[index] })
+      else if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: keys ? keys[index] : index })
       else if (jsonExact && !isJsonExact(child)) jsonExact = false
     }
   }
   return jsonExact && binary.length ? { jsonExact, binary } : { jsonExact }
 }
+
+// Below this length Object.keys is as cheap as the quicker way.
+const LONG_ARRAY = 1000
+
+/**
+ * Whether an array has no enumerable property besides its indexes. Object.keys makes a string
+ * per index (~200 ms for a million); util.inspect told to show no items lists only the other
+ * keys, through Node's own native helper. Output other than the plain form takes the exact count.
+ */
+function hasOnlyIndexKeys(array: unknown[]): boolean {
+  if (array.length >= LONG_ARRAY && inspect(array, ONLY_OTHER_KEYS) === `[ ... ${array.length} more items ]`) return true
+  return Object.keys(array).length === array.length
+}
+
+const ONLY_OTHER_KEYS = { customInspect: false, maxArrayLength: 0, depth: 0, showHidden: false, breakLength: Infinity }
 
 /**
  * A plain object holding only JSON-exact primitives (a record, the bulk of big values): checked

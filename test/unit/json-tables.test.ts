@@ -36,10 +36,11 @@ describe('json tables', () => {
   it('leaves alone what is not a table: short arrays, mixed shapes, key orders or types, __proto__ keys', () => {
     const mixedOrder = records(40, index => (index === 39 ? { b: 1, a: 2 } : { a: 1, b: 2 }))
     const mixedKeys = records(40, index => (index === 39 ? { a: 1 } : { a: 1, b: 2 }))
+    const extraKey = records(40, index => (index === 39 ? { a: 1, b: 2, c: 3 } : { a: 1, b: 2 }))
     const withArray = [...records(39, () => ({ a: 1 })), [1]]
     const proto = records(40, () => JSON.parse('{"__proto__": 1, "a": 2}') as Record<string, unknown>)
     const underProto = JSON.parse(`{"__proto__": ${JSON.stringify(records(40, () => ({ a: 1 })))}}`) as unknown
-    for (const value of [records(31, () => ({ a: 1 })), mixedOrder, mixedKeys, withArray, proto, underProto, records(40, () => ({}))]) {
+    for (const value of [records(31, () => ({ a: 1 })), mixedOrder, mixedKeys, extraKey, withArray, proto, underProto, records(40, () => ({}))]) {
       expect(packTables(value)).toBeNull()
       expect(JSON.stringify(roundTrip(value))).toBe(JSON.stringify(value))
     }

@@ -51,6 +51,14 @@ describe('JSON exactness', () => {
       expect(checkValue(value, 'v').jsonExact).toBe(false)
     expect(findUnfaithfulPart({ rows: [{ id: 1 }, { id: 2, [Symbol('k')]: 1 }] }, 'v')).toBe('v.rows[1] has a symbol-keyed property, which would be lost')
     expect(checkValue({ rows: [{ id: 1, name: 'a', ok: true, none: null }, { id: 2, name: 'b', ok: false, none: null }] }, 'v').jsonExact).toBe(true)
+    // A long array is asked for keys other than its indexes without listing the indexes: the same answer.
+    const long = Array.from({ length: 5000 }, (_, id) => ({ id }))
+    expect(checkValue({ long }, 'v').jsonExact).toBe(true)
+    for (const extra of ['note', '-1', '4294967295', Symbol('k')]) {
+      const withExtra = Object.assign([...long], { [extra]: 1 })
+      expect(checkValue({ withExtra }, 'v').jsonExact, String(extra)).toBe(false)
+    }
+    expect(checkValue({ hidden: Object.defineProperty([...long], 'note', { value: 1, enumerable: false }) }, 'v').jsonExact).toBe(true)
     // Typed arrays travel as raw bytes beside the text: where they sit is all the check says.
     expect(checkValue({ list: [{ bytes: new Uint8Array(1) }] }, 'v')).toEqual({ jsonExact: true, binary: [['list', 0, 'bytes']] })
   })
