@@ -48,6 +48,8 @@ export interface Driver {
 /** What the local tier needs: every capability, answered synchronously (a hit costs microseconds). */
 export interface LocalDriver extends Driver {
   get: (key: string) => Uint8Array | null
+  /** The bytes with their size and last use, in one look: none when missing or larger than `maxBytes`. */
+  getWithMeta: (key: string, maxBytes: number) => { bytes: Uint8Array, meta: BlobMeta } | null
   put: (key: string, bytes: Pieces) => void
   getStart: (key: string, bytes: number) => Uint8Array | null
   list: (folder: string) => string[]

@@ -73,16 +73,22 @@ export class FixtureStore {
    */
   readLatest(slot: Slot, maxBytes: number): Entry | null {
     try {
-      let latest: { key: string, usedAt: number, size: number } | undefined
-      for (const name of this.driver.list(slotKey(slot))) {
-        const key = `${slotKey(slot)}/${name}`
-        const meta = name.endsWith('.entry') ? this.driver.meta(key) : null
-        if (meta && (!latest || meta.usedAt > latest.usedAt)) latest = { key, ...meta }
+      const folder = slotKey(slot)
+      const names = this.driver.list(folder).filter(name => name.endsWith('.entry'))
+      let latest: { key: string, usedAt: number } | undefined
+      // Most slots hold one entry: there is nothing to compare, and its bytes and last use come in one look.
+      if (names.length > 1) {
+        for (const name of names) {
+          const meta = this.driver.meta(`${folder}/${name}`)
+          if (meta && (!latest || meta.usedAt > latest.usedAt)) latest = { key: `${folder}/${name}`, usedAt: meta.usedAt }
+        }
       }
-      if (!latest || latest.size > maxBytes) return null
-      this.usedAtSeen.set(latest.key, latest.usedAt)
-      const bytes = this.driver.get(latest.key)
-      return (bytes && decodeEntry(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { node: slot.node })) ?? null
+      const key = latest?.key ?? (names.length === 1 ? `${folder}/${names[0]}` : undefined)
+      const read = key === undefined ? null : this.driver.getWithMeta(key, maxBytes)
+      if (!read) return null
+      this.usedAtSeen.set(key!, read.meta.usedAt)
+      const { bytes } = read
+      return decodeEntry(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { node: slot.node })
     }
     catch {
       return null

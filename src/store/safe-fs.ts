@@ -1,6 +1,6 @@
 // File system calls the store makes with care: no following links, no throwing on a missing folder.
 import type { Stats } from 'node:fs'
-import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
 
 export function lstatSafe(path: string): Stats | null {
   try {
@@ -25,6 +25,31 @@ export function readNoFollow(path: string): Buffer | null {
   }
   try {
     return readFileSync(fd)
+  }
+  finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Reads a regular file unless it is a symlink, with its stats from the same descriptor: one open
+ * and one fstat where an lstat and a read took two lookups of the path and a read more for the end.
+ * Null for a symlink, or when the file is larger than `maxBytes` (then nothing is read).
+ */
+export function readNoFollowWithStats(path: string, maxBytes: number): { bytes: Buffer, stats: Stats } | null {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  try {
+    const stats = fstatSync(fd)
+    if (!stats.isFile() || stats.size > maxBytes) return null
+    const bytes = Buffer.allocUnsafe(stats.size)
+    let at = 0
+    // Entries are replaced by rename, never changed in place: the size holds while the file is open.
+    while (at < bytes.length) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at)
+      if (read === 0) break
+      at += read
+    }
+    return { bytes: bytes.subarray(0, at), stats }
   }
   finally {
     closeSync(fd)

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
@@ -42,4 +42,25 @@ describe.each(Object.entries(localDrivers))('local driver %s', (_, make) => {
     expect(stored.subarray(header.length, header.length + (3 << 20)).every(byte => byte === 7)).toBe(true)
     expect(stored.subarray(-3).toString()).toBe('end')
   })
+
+  it('gives bytes with their size and last use in one look, none beyond a size', () => {
+    const driver = make()
+    driver.put('slot/a.entry', Buffer.from('abc'))
+    const read = driver.getWithMeta('slot/a.entry', 3)!
+    expect([Buffer.from(read.bytes).toString(), read.meta]).toEqual(['abc', driver.meta('slot/a.entry')])
+    expect(driver.getWithMeta('slot/a.entry', 2)).toBeNull()
+    expect(driver.getWithMeta('slot/none.entry', 10)).toBeNull()
+  })
+})
+
+it('never reads an entry through a symlink, nor a folder standing where an entry should be', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vfc-driver-'))
+  const driver = fsDriver({ dir })
+  writeFileSync(join(dir, 'outside'), 'secret')
+  mkdirSync(join(dir, 'slot'))
+  symlinkSync(join(dir, 'outside'), join(dir, 'slot/link.entry'))
+  mkdirSync(join(dir, 'slot/folder.entry'))
+  expect(driver.getWithMeta('slot/link.entry', 100)).toBeNull()
+  expect(driver.getWithMeta('slot/folder.entry', 100)).toBeNull()
+  expect(driver.get('slot/link.entry')).toBeNull()
 })

@@ -61,6 +61,9 @@ describe('FixtureStore', () => {
   it('reads a slot\'s most recently used entry ahead, whatever its key, and only an intact one of bounded size', async () => {
     expect(store.readLatest(slot, 1000)).toBeNull()
     await store.write(slot, fields('k2'), Buffer.from('older'))
+    // One entry (nothing to compare), then two (the most recently used one).
+    expect(store.readLatest(slot, 1000)?.payload.toString()).toBe('older')
+    expect(store.readLatest(slot, 10)).toBeNull()
     utimesSync(entryPath(store.dir, slot, 'k2'), new Date(2020, 0), new Date(2020, 0))
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const ahead = store.readLatest(slot, 1000)

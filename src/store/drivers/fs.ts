@@ -2,12 +2,12 @@
 import type { BlobMeta, LocalDriver } from '../driver.js'
 import type { FSWatcher } from 'node:fs'
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, utimesSync, watch, writeFileSync } from 'node:fs'
-import { dirname, join, sep } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { clearTimeout, setTimeout } from 'node:timers'
 import { wallClockDate, wallClockMs } from '../../shared/clock.js'
 import { writeAtomicSync } from '../atomic-write.js'
 import { acquireLock, isAbandoned, isSpareOwnerFile } from '../lock.js'
-import { injectFault, lstatSafe, readNoFollow, safeReaddir } from '../safe-fs.js'
+import { injectFault, lstatSafe, readNoFollow, readNoFollowWithStats, safeReaddir } from '../safe-fs.js'
 
 const CACHEDIR_TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n'
   + '# This file is a cache directory tag created by vitest-fixture-cache.\n'
@@ -22,10 +22,13 @@ export interface FsDriverOptions {
   readonly?: boolean
 }
 
-export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDriver {
+export function fsDriver({ dir: given, readonly = false }: FsDriverOptions): LocalDriver {
+  // Normalized once: keys are then joined to it as text.
+  const dir = resolve(given)
   /** Folders made sure of: each is checked once, not before every lock and write. */
   const ensured = new Set<string>()
-  const path = (key: string): string => (key ? join(dir, ...key.split('/')) : dir)
+  // Keys are the store's own (`entries-v4/<slot>/<id>.entry`): joined as text, not normalized on every use.
+  const path = (key: string): string => (key ? `${dir}${sep}${sep === '/' ? key : key.replaceAll('/', sep)}` : dir)
 
   /**
    * Makes a folder of the cache exist as a real folder. A symlink inside the cache dir is
@@ -84,6 +87,16 @@ export function fsDriver({ dir, readonly = false }: FsDriverOptions): LocalDrive
         // Nothing there, or a file where a folder should be: a miss.
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null
         throw error
+      }
+    },
+
+    getWithMeta(key, maxBytes) {
+      try {
+        const read = readNoFollowWithStats(path(key), maxBytes)
+        return read && { bytes: read.bytes, meta: { size: read.stats.size, usedAt: read.stats.mtimeMs } }
+      }
+      catch {
+        return null
       }
     },
 

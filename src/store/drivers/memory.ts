@@ -17,6 +17,10 @@ export function memoryDriver(): LocalDriver {
     location: 'memory',
     get: key => blobs.get(key)?.bytes ?? null,
     getStart: key => blobs.get(key)?.bytes ?? null,
+    getWithMeta(key, maxBytes) {
+      const blob = blobs.get(key)
+      return blob && blob.bytes.length <= maxBytes ? { bytes: blob.bytes, meta: { size: blob.bytes.length, usedAt: blob.usedAt } } : null
+    },
     put(key, bytes) {
       // A copy: the caller's buffers may change after this returns.
       blobs.set(key, { bytes: Buffer.concat(ArrayBuffer.isView(bytes) ? [bytes] : bytes), usedAt: wallClockMs() })
