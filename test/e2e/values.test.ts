@@ -56,6 +56,26 @@ it('keeps Map, Set, Date, BigInt, typed arrays, Buffer and cycles equal on a mis
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('keeps the extra properties of a long array of records, on a miss and on a hit', async () => {
+  const project = Project.create({ 'test/extras.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  rows: cached(async () => {
+    appendFileSync('builds.log', 'rows\\n')
+    return Object.assign(Array.from({ length: 5000 }, (_, id) => ({ id })), { total: 5000 })
+  }),
+})
+test('the array keeps its extra property', ({ rows }) => {
+  expect([rows.length, rows[4999]!.id, rows.total]).toEqual([5000, 4999, 5000])
+})
+` })
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['rows'])
+})
+
 const RECORDS = `
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { test as base, expect } from 'vitest'
