@@ -32,9 +32,10 @@ export function readNoFollow(path: string): Buffer | null {
 }
 
 /**
- * Reads a regular file unless it is a symlink, with its stats from the same descriptor: one open
- * and one fstat where an lstat and a read took two lookups of the path and a read more for the end.
- * Null for a symlink, or when the file is larger than `maxBytes` (then nothing is read).
+ * Reads a regular file with its stats from the same descriptor: one open and one fstat where an
+ * lstat and a read took two lookups of the path and a read more for the end. Throws for a
+ * symlink (ELOOP: never followed) as for a missing file; null for what is not a regular file or
+ * is larger than `maxBytes` (then nothing is read).
  */
 export function readNoFollowWithStats(path: string, maxBytes: number): { bytes: Buffer, stats: Stats } | null {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
