@@ -43,21 +43,33 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
 function labelInScope(scope: RecordScope): (path: string) => string | undefined {
   const asFolder = (folder: string) => (folder.endsWith(sep) ? folder : `${folder}${sep}`)
   const root = asFolder(scope.workspace)
-  const ignored = scope.ignored.map(asFolder)
+  // Only folders inside the workspace, or around it, can hold a path that counts (the journal is
+  // in the temp dir: asked about for nothing on every path).
+  const ignored = scope.ignored.map(asFolder).filter(folder => folder.startsWith(root) || root.startsWith(folder))
+  // A path is ignored inside an ignored folder, or when it is the folder itself. Thousands of
+  // paths per build: no closure and no string made per path and folder.
+  const isIgnored = (path: string): boolean => {
+    for (const folder of ignored) {
+      if (path.startsWith(folder) || (path.length === folder.length - 1 && folder.startsWith(path))) return true
+    }
+    return false
+  }
   return (path) => {
-    if (!path.startsWith(root) || ignored.some(folder => path.startsWith(folder) || `${path}${sep}` === folder)) return undefined
+    if (!path.startsWith(root) || isIgnored(path)) return undefined
     const label = sep === '/' ? path.slice(root.length) : path.slice(root.length).split(sep).join('/')
     if (!label || (label.includes('node_modules') && `/${label}/`.includes('/node_modules/'))) return undefined
     return label
   }
 }
 
+const IN_NODE_MODULES = `${sep}node_modules${sep}`
+
 /**
  * A workspace package is linked into node_modules: a read through the link is a read of the
  * package's own files, which count. Other paths are taken as they are.
  */
 function throughPackageLinks(path: string): string {
-  if (!path.includes(`${sep}node_modules${sep}`)) return path
+  if (!path.includes(IN_NODE_MODULES)) return path
   try {
     return realpathSync(path)
   }

@@ -35,6 +35,7 @@ describe('recorded reads', () => {
       existsSync(join(workspace, 'data/missing.txt'))
       readFileSync(join(workspace, 'node_modules/pkg/x.js'))
       readFileSync(join(workspace, '.cache/entry'))
+      existsSync(join(workspace, '.cache'))
       readFileSync(join(outside, 'o.txt'))
       return process.env.VFC_SEED
     })
@@ -46,6 +47,12 @@ describe('recorded reads', () => {
       'path data/missing.txt checked by the factory',
     ])
     rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('records nothing inside an ignored folder that holds the whole workspace', async () => {
+    const { recording } = await recordReads(() => readFileSync(join(workspace, 'data/a.txt')))
+    expect(recordedInputs(recording, { workspace, ignored: [join(workspace, '..')] })).toEqual([])
+    expect(names(recordedInputs(recording, { workspace, ignored: [join(tmpdir(), 'elsewhere')] }))).toEqual(['file data/a.txt read by the factory'])
   })
 
   it('counts a workspace package read through its link in node_modules, by its own path', async () => {
