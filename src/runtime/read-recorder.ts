@@ -143,7 +143,7 @@ function wrapReadFileSync(target: Record<string, unknown>): void {
  * not digested yet). Noted before the read: a file the factory looked for and did not find is an input too.
  */
 function digestsContent(recording: Recording, path: string): boolean {
-  return note(recording, path, 'content') && !recording.contentDigests.has(path)
+  return notePath(recording, path, 'content') && !recording.contentDigests.has(path)
 }
 
 /** Passes the data through, keeping the digest of the bytes it came from when they can be told. */
@@ -163,17 +163,23 @@ function opensForWriting(flags: unknown): boolean {
   return typeof flags === 'string' && /[wa+]/.test(flags)
 }
 
-/** Records a use of a path; true when it was recorded as an input. */
+/** Records a use of what a call named (a path, a URL, a descriptor); true when it was recorded as an input. */
 function note(recording: Recording, target: unknown, use: ReadKind | 'output'): boolean {
   const path = pathOf(target)
-  if (!path) return false
+  return path !== undefined && notePath(recording, path, use)
+}
+
+/** Records a use of an absolute, normalized path (a read resolves it once, not once per step). */
+function notePath(recording: Recording, path: string, use: ReadKind | 'output'): boolean {
   if (use === 'output') {
     recording.outputs.add(path)
     return false
   }
-  // Something the factory made itself is not an input.
-  for (const output of recording.outputs) {
-    if (path === output || path.startsWith(`${output}/`)) return false
+  // Something the factory made itself is not an input (most factories make nothing: no loop then).
+  if (recording.outputs.size) {
+    for (const output of recording.outputs) {
+      if (path === output || path.startsWith(`${output}/`)) return false
+    }
   }
   recording.files.set(path, (recording.files.get(path) ?? 0) | USES[use])
   return true
