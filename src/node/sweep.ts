@@ -10,10 +10,12 @@ import { safeReaddir } from '../store/safe-fs.js'
 
 // Temporary files and locks a killed run left behind; a live writer or lock holder is never this old.
 const LEFTOVER_AGE_MS = 60_000
+// A run start looks for killed writers' temporary files this often at most (`prune` always does).
+const LEFTOVER_SCAN_EVERY_MS = 60 * 60 * 1000
 
 export function removeLeftovers(dir: string): void {
   try {
-    openStore(dir).removeLeftovers(LEFTOVER_AGE_MS)
+    openStore(dir).removeLeftovers(LEFTOVER_AGE_MS, { atMostEveryMs: LEFTOVER_SCAN_EVERY_MS })
   }
   catch {
     // A cache dir that cannot be swept is reported when a fixture first uses it.

@@ -102,6 +102,23 @@ describe('FixtureStore', () => {
     expect(store.read(slot, 'k1')?.payload.toString()).toBe('payload')
   })
 
+  it('looks for killed writers\' temporary files at most once per period when asked to, always when not', async () => {
+    await store.write(slot, fields('k1'), Buffer.from('payload'))
+    const folder = join(store.dir, ENTRIES_DIR, readdirSync(join(store.dir, ENTRIES_DIR))[0]!)
+    const leaveTemporary = (name: string): string => {
+      const path = join(folder, name)
+      writeFileSync(path, 'half')
+      utimesSync(path, new Date(2020, 0), new Date(2020, 0))
+      return path
+    }
+    const first = leaveTemporary('k1.entry.abc123')
+    expect(store.removeLeftovers(1000, { atMostEveryMs: 60_000 })).toEqual([first])
+    const second = leaveTemporary('k1.entry.def456')
+    expect(store.removeLeftovers(1000, { atMostEveryMs: 60_000 })).toEqual([])
+    expect(store.removeLeftovers(1000)).toEqual([second])
+    expect(store.read(slot, 'k1')?.payload.toString()).toBe('payload')
+  })
+
   it('treats a truncated entry as damaged', async () => {
     await store.write(slot, fields('k1'), Buffer.from('payload'))
     const path = entryPath(store.dir, slot, 'k1')
