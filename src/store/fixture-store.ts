@@ -77,25 +77,28 @@ export class FixtureStore {
   readLatest(slot: Slot, maxBytes: number): Entry | null {
     try {
       const folder = slotKey(slot)
-      const names = this.driver.list(folder).filter(name => name.endsWith('.entry'))
-      let latest: { key: string, usedAt: number } | undefined
+      const keys = this.driver.list(folder).filter(name => name.endsWith('.entry')).map(name => `${folder}/${name}`)
       // Most slots hold one entry: there is nothing to compare, and its bytes and last use come in one look.
-      if (names.length > 1) {
-        for (const name of names) {
-          const meta = this.driver.meta(`${folder}/${name}`)
-          if (meta && (!latest || meta.usedAt > latest.usedAt)) latest = { key: `${folder}/${name}`, usedAt: meta.usedAt }
-        }
-      }
-      const key = latest?.key ?? (names.length === 1 ? `${folder}/${names[0]}` : undefined)
-      const read = key === undefined ? null : this.driver.getWithMeta(key, maxBytes)
+      const key = keys.length === 1 ? keys[0] : this.mostRecentlyUsed(keys)
+      if (key === undefined) return null
+      const read = this.driver.getWithMeta(key, maxBytes)
       if (!read) return null
-      this.usedAtSeen.set(key!, read.meta.usedAt)
-      const { bytes } = read
-      return decodeEntry(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { node: slot.node })
+      this.usedAtSeen.set(key, read.meta.usedAt)
+      return decodeEntry(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength), { node: slot.node })
     }
     catch {
       return null
     }
+  }
+
+  /** Of these entries, the one used last. */
+  private mostRecentlyUsed(keys: string[]): string | undefined {
+    let latest: { key: string, usedAt: number } | undefined
+    for (const key of keys) {
+      const usedAt = this.driver.meta(key)?.usedAt
+      if (usedAt !== undefined && (!latest || usedAt > latest.usedAt)) latest = { key, usedAt }
+    }
+    return latest?.key
   }
 
   /** Records a use, so pruning removes the least recently used entries first; to the hour. Best effort. */
