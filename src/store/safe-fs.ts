@@ -1,6 +1,6 @@
 // File system calls the store makes with care: no following links, no throwing on a missing folder.
 import type { Stats } from 'node:fs'
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs'
 
 export function lstatSafe(path: string): Stats | null {
   try {
@@ -15,19 +15,12 @@ export function lstatSafe(path: string): Stats | null {
 
 /** Reads a file unless it is a symlink (then null): the cache never follows links out of itself. */
 export function readNoFollow(path: string): Buffer | null {
-  let fd: number
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+    return readNoFollowWithStats(path, Number.POSITIVE_INFINITY)?.bytes ?? null
   }
   catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') return null
     throw error
-  }
-  try {
-    return readFileSync(fd)
-  }
-  finally {
-    closeSync(fd)
   }
 }
 
