@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { resolveCacheDir } from '../shared/cache-dir.js'
+import { wallClockMs } from '../shared/clock.js'
 import { parseBytes } from '../shared/units.js'
 import { journalFolder } from './journal.js'
 
@@ -91,6 +92,7 @@ export function resolveWorkerConfig(options: FixtureCacheOptions, root: string, 
     mode,
     refresh: parseRefresh(env.FIXTURE_CACHE_REFRESH),
     runId,
+    startedAt: wallClockMs(),
     journal: journalFolder(runId),
     ...remote ? { remote } : {},
   }

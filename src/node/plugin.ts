@@ -7,6 +7,7 @@ import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
+import { wallClockMs } from '../shared/clock.js'
 import { DRY_RUN, FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
 import { openStore } from '../store/open-store.js'
 import { DEFAULT_COLD_TIMEOUT_MS, resolveWorkerConfig, validatePluginOptions } from './config.js'
@@ -88,7 +89,7 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     // The CLI's dry run (`status`) starts Vitest to see the project as a run would, and runs nothing.
     if ((globalThis as Record<symbol, unknown>)[DRY_RUN]) return started
     const reporter = new FixtureCacheReporter(() => started.workerConfig, () => {
-      started.workerConfig = { ...started.workerConfig, runId: randomUUID() }
+      started.workerConfig = { ...started.workerConfig, runId: randomUUID(), startedAt: wallClockMs() }
       setMainProcessConfig(started.workerConfig)
       for (const project of started.projects) provideWorkerConfig(started, project)
     }, {

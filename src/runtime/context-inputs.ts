@@ -51,6 +51,9 @@ export function contextInputs(context: Record<string, unknown>, deps: readonly s
     result.undigested.push(dependency)
     if (dependency in context) result.notes.push(`fixture ${dependency} value is not data; its code counts`)
   }
+  // A factory that receives `task` may make a value for its test alone (its name, its file, its id).
+  const test = deps.includes('task') ? testIdentity(context.task) : undefined
+  if (test) result.inputs.push({ name: 'test', digest: test })
   const environment = testEnvironment()
   if (environment) result.inputs.push({ name: 'environment', digest: environment })
   const options = environmentOptions()
@@ -86,6 +89,14 @@ function digestOfValue(value: unknown): string | undefined {
   if (typeof value === 'function' || typeof value === 'symbol') return undefined
   if (typeof value === 'string' && digestsOfFolders.has(value)) return digestsOfFolders.get(value)
   return digest(typeof value, String(value))
+}
+
+/** The digest of which test a context is for: its id and the names from its file down; undefined without one. */
+function testIdentity(task: unknown): string | undefined {
+  interface Task { id?: unknown, name?: unknown, suite?: Task, file?: Task }
+  const names: string[] = []
+  for (let at = task as Task | undefined; at && typeof at === 'object'; at = at.suite ?? (at.file === at ? undefined : at.file)) names.unshift(String(at.name))
+  return names.length ? digest(String((task as Task).id), ...names) : undefined
 }
 
 /** The test file's environment; none in the main process (a globalSetup file). */

@@ -104,7 +104,7 @@ export async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtain
         : missReason(store, job, looked.stale)
     const publish: Publish = (fields, payload) => {
       try {
-        store.write(slot, fields, payload)
+        store.write(slot, fields, payload, config)
         recordStored(config, { name, file: slot.file, node: slot.node, key, id: fields.id, buildMs: fields.buildMs })
       }
       catch (error) {
@@ -189,7 +189,7 @@ async function fromRemote(store: FixtureStore, remote: RemoteTier, job: Job): Pr
   }
   if (job.config.mode !== 'readonly') {
     try {
-      store.writeEntry(job.slot, header.id, shared.bytes)
+      store.writeEntry(job.slot, header.id, shared.bytes, job.config)
     }
     catch {}
   }
@@ -200,7 +200,7 @@ async function fromRemote(store: FixtureStore, remote: RemoteTier, job: Job): Pr
 function reuse(store: FixtureStore, job: Job, looked: Lookup): Obtained | undefined {
   if (!looked.found) return undefined
   const { header, encoded, loadMs, tier = 'local' } = looked.found
-  if (job.config.mode !== 'readonly' && tier === 'local') store.touch(job.slot, header.id)
+  if (job.config.mode !== 'readonly' && tier === 'local') store.touch(job.slot, header.id, job.config)
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,

@@ -17,6 +17,8 @@ export interface WorkerConfig {
   refresh: true | string[]
   /** Identifies this run, so a refresh rebuilds once per run, not once per worker. */
   runId: string
+  /** Wall-clock ms when this run started: a slot keeps every entry used since. */
+  startedAt: number
   /** Folder (outside the cache dir) where workers append what they did, for the run summary. */
   journal: string
   /** A shared cache server, read after the local cache misses; written only when `write`. */

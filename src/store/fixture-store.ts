@@ -7,11 +7,21 @@ import { checksum, checksumMatches, decodeEntry, decodeHeader, encodeEntry, MAX_
 import { ENTRIES_DIR, entryKey, lockKey, SLOT_DIGEST_LENGTH, slotFolder, slotKey } from './paths.js'
 
 /**
- * Entries kept per fixture (and Node version): the current state, the state it returns to (another
- * branch, the other value of a toggled env var) and two more. Each is as big as the value, so
- * more would multiply the cache's size for states rarely seen again; `maxSize` bounds the total.
+ * Entries kept per fixture (and Node version) besides those the current run uses: the current
+ * state, the state it returns to (another branch, the other value of a toggled env var) and two
+ * more. Each is as big as the value, so more would multiply the cache's size for states rarely
+ * seen again; `maxSize` bounds the total. Every entry a run uses is kept, however many: a fixture
+ * keyed per test or per parameter uses many keys in one run, and evicting them would rebuild all
+ * of them on every run.
  */
 export const KEEP_PER_SLOT = 4
+
+/** The run a write or a use belongs to: what it built or used is never evicted by its own writes. */
+export interface ThisRun {
+  runId: string
+  /** Wall-clock ms when the run started: entries used at or after it were used by this run. */
+  startedAt: number
+}
 
 // An entry used within this long is not written to again on every use (pruning is by last use).
 const TOUCH_GRANULARITY_MS = 60 * 60 * 1000
@@ -38,6 +48,8 @@ export class FixtureStore {
   private slotFolders?: string[]
   /** When each entry read was last used, as the driver said: a recent use is not recorded again. */
   private usedAtSeen = new Map<string, number>()
+  /** How many entries each slot held when last listed: only a full slot's uses must be recorded at once. */
+  private slotSizes = new Map<string, number>()
 
   constructor(readonly driver: LocalDriver, private options: { readonly?: boolean } = {}) {}
 
@@ -78,6 +90,7 @@ export class FixtureStore {
     try {
       const folder = slotKey(slot)
       const keys = this.driver.list(folder).filter(name => name.endsWith('.entry')).map(name => `${folder}/${name}`)
+      this.slotSizes.set(folder, keys.length)
       // Most slots hold one entry: there is nothing to compare, and its bytes and last use come in one look.
       const key = keys.length === 1 ? keys[0] : this.mostRecentlyUsed(keys)
       if (key === undefined) return null
@@ -101,11 +114,16 @@ export class FixtureStore {
     return latest?.key
   }
 
-  /** Records a use, so pruning removes the least recently used entries first; to the hour. Best effort. */
-  touch(slot: Slot, id: string): void {
+  /**
+   * Records a use, so pruning removes the least recently used entries first: to the hour, except in
+   * a full slot, where a write later in this run must see that this run used it. Best effort.
+   */
+  touch(slot: Slot, id: string, run: ThisRun): void {
     const key = entryKey(slot, id)
     const now = wallClockMs()
-    if (now - (this.usedAtSeen.get(key) ?? 0) < TOUCH_GRANULARITY_MS) return
+    const usedAt = this.usedAtSeen.get(key) ?? 0
+    const evictable = usedAt < run.startedAt && (this.slotSizes.get(slotKey(slot)) ?? KEEP_PER_SLOT) >= KEEP_PER_SLOT
+    if (now - usedAt < TOUCH_GRANULARITY_MS && !evictable) return
     try {
       this.driver.touch(key)
       this.usedAtSeen.set(key, now)
@@ -135,20 +153,23 @@ export class FixtureStore {
   }
 
   /**
-   * Publishes an entry atomically. A slot keeps its `KEEP_PER_SLOT` most recently used entries, so
-   * going back (a branch, an env value, an undone edit) finds the earlier one.
+   * Publishes an entry atomically. A slot keeps every entry this run built or used, and of the
+   * others the `KEEP_PER_SLOT - 1` most recently used, so going back (a branch, an env value, an
+   * undone edit) finds the earlier one.
    */
-  write(slot: Slot, fields: HeaderFields, payload: Uint8Array): void {
-    this.writeEntry(slot, fields.id, encodeEntry(fields, payload))
+  write(slot: Slot, fields: HeaderFields, payload: Uint8Array, run: ThisRun): void {
+    this.writeEntry(slot, fields.id, encodeEntry(fields, payload), run)
   }
 
   /** Publishes an entry's bytes as they are (checked first: bytes from another tier). */
-  writeEntry(slot: Slot, id: string, bytes: Pieces): void {
+  writeEntry(slot: Slot, id: string, bytes: Pieces, run: ThisRun): void {
     this.driver.put(entryKey(slot, id), bytes)
     // Headers are read only when there is something to prune.
-    if (this.driver.list(slotKey(slot)).filter(name => name.endsWith('.entry')).length <= KEEP_PER_SLOT) return
-    const older = this.entries(slot).filter(entry => entry.header.id !== id)
-    for (const old of older.slice(KEEP_PER_SLOT - 1)) this.driver.remove(old.key)
+    const count = this.driver.list(slotKey(slot)).filter(name => name.endsWith('.entry')).length
+    this.slotSizes.set(slotKey(slot), count)
+    if (count <= KEEP_PER_SLOT) return
+    const earlier = this.entries(slot).filter(entry => entry.header.id !== id && entry.header.runId !== run.runId && entry.usedAt.getTime() < run.startedAt)
+    for (const old of earlier.slice(KEEP_PER_SLOT - 1)) this.driver.remove(old.key)
   }
 
   /**
@@ -238,7 +259,9 @@ export class FixtureStore {
   }
 
   private entriesIn(folder: string, onDamage?: (key: string) => void): StoredEntry[] {
-    return this.driver.list(folder).filter(name => name.endsWith('.entry')).flatMap((name) => {
+    const names = this.driver.list(folder).filter(name => name.endsWith('.entry'))
+    this.slotSizes.set(folder, names.length)
+    return names.flatMap((name) => {
       const key = `${folder}/${name}`
       const header = this.readHeader(key)
       const meta = this.driver.meta(key)

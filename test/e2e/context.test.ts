@@ -55,6 +55,31 @@ test('a mock the factory does not reach changes nothing', ({ corpus }) => { expe
   expect(project.takeBuilds()).toHaveLength(7)
 })
 
+it('keys a factory that receives task on its test: each test gets its own value, on every run', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, describe, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  label: cached(async ({ task }) => {
+    ${log('label')}
+    return \`made for \${task.suite?.name ?? ''}/\${task.name}\`
+  }),
+})
+test('first', ({ label }) => { expect(label).toBe('made for /first') })
+test('second', ({ label }) => { expect(label).toBe('made for /second') })
+describe('group', () => {
+  test('first', ({ label }) => { expect(label).toBe('made for group/first') })
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toHaveLength(3)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('keys on the test environment', async () => {
   const fixtures = `
 import { appendFileSync } from 'node:fs'

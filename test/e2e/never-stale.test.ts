@@ -257,6 +257,36 @@ test('value', ({ value }) => { expect(value).toEqual(shape(2)) })
   expect(project.cacheEntries()).toHaveLength(3)
 })
 
+it('keeps every key a run uses: a fixture keyed per parameter, used with more keys than a slot keeps, builds nothing the next run', async () => {
+  const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt']
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, describe, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  language: '',
+  words: cached(async ({ language }) => {
+    ${log('words')}
+    return \`words of \${language}\`
+  }, { key: ({ language }) => language }),
+})
+for (const language of ${JSON.stringify(languages)}) {
+  describe(language, () => {
+    test.scoped({ language })
+    test('words', ({ words }) => { expect(words).toBe(\`words of \${language}\`) })
+  })
+}
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toHaveLength(languages.length)
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  expect(project.cacheEntries()).toHaveLength(languages.length)
+})
+
 it('is one run across inline projects: one build on refresh, one summary line, one report of every project', async () => {
   const fixtures = `
 import { appendFileSync } from 'node:fs'

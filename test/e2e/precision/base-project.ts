@@ -5,7 +5,7 @@ const log = (name: string) => `appendFileSync('builds.log', '${name}\\n')`
 
 export const FIXTURE_NAMES = [
   'aliased', 'chained', 'classy', 'constant', 'defined', 'dynamic', 'envSeed', 'filesIn',
-  'fromBase', 'json', 'keyed', 'local', 'pkg', 'stats', 'withConfig', 'words',
+  'fromBase', 'json', 'keyed', 'local', 'perTest', 'pkg', 'stats', 'withConfig', 'words',
 ]
 
 export const BASE_FILES: Record<string, string> = {
@@ -178,6 +178,10 @@ export const test = base.extend({
     ${log('fromBase')}
     return shared.level * 10
   }),
+  perTest: cached(async ({ task }) => {
+    ${log('perTest')}
+    return task.name
+  }),
 })
 
 export { unrelatedLocal }
@@ -186,8 +190,9 @@ export { unrelatedLocal }
 import { expect } from 'vitest'
 import { test } from './fixtures'
 
-test('every fixture', ({ aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, pkg, stats, withConfig, words }) => {
-  expect([aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, pkg, stats, withConfig, words]).toHaveLength(16)
+test('every fixture', ({ aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, perTest, pkg, stats, withConfig, words }) => {
+  expect([aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, perTest, pkg, stats, withConfig, words]).toHaveLength(17)
+  expect(perTest).toBe(expect.getState().currentTestName)
 })
 `,
   'test/mocked.test.ts': `

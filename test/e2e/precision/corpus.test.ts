@@ -54,6 +54,9 @@ const CASES: EditCase[] = [
   { title: 'a declared file', edit: p => p.write('data/notes.txt', 'second note\n'), rebuilds: ['filesIn'] },
   { title: 'a new file matching a declared glob', edit: p => p.write('data/more.txt', 'more\n'), rebuilds: ['filesIn'] },
   { title: 'the key option', edit: p => p.edit('test/fixtures.ts', `{ key: 'v1' }`, `{ key: 'v2' }`), rebuilds: ['keyed'] },
+  // The test itself, for a factory that receives \`task\`
+  { title: 'the name of the test a factory that receives task builds for', edit: p => p.edit('test/all.test.ts', `test('every fixture'`, `test('every fixture, renamed'`), rebuilds: ['perTest'] },
+  { title: 'the name of a test whose fixtures do not receive task', edit: p => p.edit('test/mocked.test.ts', `'a mocked module beside a cached fixture'`, `'a mocked module beside a cached fixture, renamed'`), rebuilds: [] },
   // What never counts
   { title: 'the test files that use the fixtures', edit: p => p.append('test/all.test.ts', `\ntest('one more', () => { expect(1).toBe(1) })\n`), rebuilds: [] },
   { title: 'a vi.mock factory in a test file', edit: p => p.edit('test/mocked.test.ts', `unrelated: 'mocked' }`, `unrelated: 'mocked', extra: 1 }`), rebuilds: [] },
