@@ -15,7 +15,7 @@ import { digest } from '../shared/digest.js'
 import { describeError } from '../shared/describe-error.js'
 import { FORMAT_VERSION, listChanges } from '../shared/key.js'
 import { byCodeUnits } from '../shared/order.js'
-import { changedRecordedInputs, envDigest, recordScope } from '../shared/recorded-check.js'
+import { changedRecordedInputs, envDigest, isRecordedProvided, recordScope } from '../shared/recorded-check.js'
 import { openStore } from '../store/open-store.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
 
@@ -232,7 +232,10 @@ function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInput
   for (const input of codeInputs) {
     if (!stored.has(input.name)) result.changed.push(`${input.name} added`)
   }
-  result.readsChanged.push(...changedRecordedInputs(entry.header.recorded, recordScope(config)).map(name => `${name} changed`))
+  // A provided value exists only once the run's globalSetup has run: only running shows.
+  result.unchecked.push(...entry.header.recorded.filter(input => isRecordedProvided(input.name)).map(input => input.name))
+  const checkable = entry.header.recorded.filter(input => !isRecordedProvided(input.name))
+  result.readsChanged.push(...changedRecordedInputs(checkable, recordScope(config)).map(name => `${name} changed`))
   return result
 }
 

@@ -7,6 +7,8 @@ import { syncBuiltinESMExports } from 'node:module'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
+import { PROVIDE_KEY } from '../shared/protocol.js'
+import { workerState } from '../shared/recorded-check.js'
 import type { ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
@@ -17,6 +19,8 @@ export interface Recording {
   /** Digests of file contents taken from what readFile returned: no second read, and the content the factory saw. */
   contentDigests: Map<string, string>
   env: Set<string>
+  /** Keys of values the run provides (`inject('dbUrl')`: `provide` in the config or a globalSetup). */
+  provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
 }
@@ -32,7 +36,8 @@ const WORKER_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), outputs: new Set() }
+  recordProvidedReads()
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set() }
   building++
   try {
     const value = await storage.run(recording, build)
@@ -226,6 +231,24 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
         })
       }
       return Reflect.ownKeys(target)
+    },
+  })
+}
+
+/**
+ * `inject(key)` reads the worker state's provided values: wrapped (per state: a worker may run
+ * several files, each with its own) so a build records the keys it reads, as it records env vars.
+ * The package's own provided config is not an input: it changes on every run.
+ */
+function recordProvidedReads(): void {
+  const state = workerState()
+  const provided = state?.providedContext
+  if (!state || !provided || typeof provided !== 'object' || (provided as { [WRAPPED]?: true })[WRAPPED]) return
+  state.providedContext = new Proxy(provided, {
+    get(target, name) {
+      if (name === WRAPPED) return true
+      if (typeof name === 'string' && name !== PROVIDE_KEY) storage.getStore()?.provided.add(name)
+      return Reflect.get(target, name)
     },
   })
 }

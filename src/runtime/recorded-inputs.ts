@@ -5,7 +5,7 @@ import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
 import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
-import { digestOf, envDigest } from '../shared/recorded-check.js'
+import { digestOf, envDigest, providedDigest, providedInputName } from '../shared/recorded-check.js'
 import { USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
@@ -29,6 +29,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
     if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
   }
   for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
+  for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
   const inputs: KeyInput[] = []
   for (const line of lines.sort()) {
     const cut = line.indexOf('\0')

@@ -3,6 +3,7 @@
 import type { KeyInput } from './key.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { serialize } from 'node:v8'
 import { contentDigest, digest } from './digest.js'
 
 /** Where recorded reads count: the workspace, less what belongs to packages and to the cache itself. */
@@ -23,6 +24,13 @@ export type ReadKind = 'content' | 'listing' | 'exists'
 
 const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
+const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
+
+/** The name of a provided value's recorded read, as the factory wrote it: `inject('dbUrl') read by the factory`. */
+export const providedInputName = (key: string): string => `inject('${key}') read by the factory`
+
+/** Whether a recorded input is a provided value: only a worker can tell what it is now. */
+export const isRecordedProvided = (name: string): boolean => RECORDED_PROVIDED.test(name)
 
 /** The recorded inputs whose digest differs now: empty when the entry may be reused. */
 export function changedRecordedInputs(recorded: readonly KeyInput[], scope: RecordScope): string[] {
@@ -33,6 +41,8 @@ export function changedRecordedInputs(recorded: readonly KeyInput[], scope: Reco
 function currentDigest(name: string, scope: RecordScope): string | undefined {
   const env = RECORDED_ENV.exec(name)
   if (env) return envDigest(env[1]!)
+  const provided = RECORDED_PROVIDED.exec(name)
+  if (provided) return providedDigest(provided[1]!)
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
   const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'
@@ -63,4 +73,23 @@ function listingDigest(path: string): string {
 export function envDigest(name: string): string {
   const value = process.env[name]
   return value === undefined ? 'unset' : digest(value)
+}
+
+/** Vitest's state in a test worker (not public API, read by shape); undefined in the main process. */
+export function workerState(): { providedContext?: Record<string, unknown> } | undefined {
+  return (globalThis as { __vitest_worker__?: { providedContext?: Record<string, unknown> } }).__vitest_worker__
+}
+
+/** A provided value's digest in this worker (it is data: Vitest sends it to workers serialized). */
+export function providedDigest(key: string): string {
+  const provided = workerState()?.providedContext
+  if (!provided) return 'unknown outside a test worker'
+  const value = provided[key]
+  if (value === undefined) return 'unset'
+  try {
+    return digest(serialize(value))
+  }
+  catch {
+    return 'not serializable'
+  }
 }

@@ -89,6 +89,47 @@ test('the value follows SIZE', ({ sized, listed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds when a value the factory injects changes (provided by a globalSetup), names it, and returns to the earlier entry', async () => {
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { globalSetup: ['./setup.ts'], provide: { unread: 1 } } })
+`,
+    'setup.ts': `
+import type { TestProject } from 'vitest/node'
+import { readFileSync } from 'node:fs'
+export default function (project: TestProject) {
+  project.provide('greeting', readFileSync('greeting.txt', 'utf8').trim())
+}
+`,
+    'greeting.txt': 'hello',
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect, inject } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  message: cached(async () => {
+    ${log('message')}
+    return \`\${inject('greeting')}, world\`
+  }),
+})
+test('message', ({ message }) => { expect(message).toBe(\`\${inject('greeting')}, world\`) })
+`,
+  })
+  await runOk(project)
+  project.write('greeting.txt', 'bye')
+  const changed = await runOk(project)
+  expect(changed.output).toContain("inject('greeting') read by the factory changed")
+  expect(project.takeBuilds()).toEqual(['message', 'message'])
+  // A provided value the factory does not read changes nothing; the earlier greeting is kept.
+  project.edit('vitest.config.ts', 'unread: 1', 'unread: 2')
+  await runOk(project)
+  project.write('greeting.txt', 'hello')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('rebuilds dependents when a refreshed upstream\'s value changed, and only then', async () => {
   // The upstream reads its size through a child process: no recording sees that.
   const project = Project.create({

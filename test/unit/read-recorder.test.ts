@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { recordReads } from '../../src/runtime/read-recorder.js'
 import { recordedInputs } from '../../src/runtime/recorded-inputs.js'
 import { changedRecordedInputs } from '../../src/shared/recorded-check.js'
@@ -120,5 +120,20 @@ describe('recorded reads', () => {
     process.env.VFC_SEED = '2'
     expect(changedRecordedInputs(inputs, scope())).toEqual(['env VFC_SEED read by the factory', 'file data/a.txt read by the factory', 'folder data/ listed by the factory'])
     delete process.env.VFC_SEED
+  })
+
+  it('records the provided values a build injects, never the package\'s own, and says when one changed', async () => {
+    const provided = (globalThis as { __vitest_worker__?: { providedContext: Record<string, unknown> } }).__vitest_worker__!.providedContext
+    provided.vfcGreeting = { text: 'hello' }
+    provided.vfcUnread = 1
+    const { recording } = await recordReads(() => [inject('vfcGreeting' as never), inject('vitest-fixture-cache' as never)])
+    inject('vfcUnread' as never)
+    const inputs = recordedInputs(recording, scope())
+    expect(names(inputs)).toEqual([`inject('vfcGreeting') read by the factory`])
+    provided.vfcGreeting = { text: 'hello' }
+    provided.vfcUnread = 2
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    provided.vfcGreeting = { text: 'bye' }
+    expect(changedRecordedInputs(inputs, scope())).toEqual([`inject('vfcGreeting') read by the factory`])
   })
 })
