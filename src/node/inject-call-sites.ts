@@ -24,7 +24,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
   const output = new MagicString(code)
   let injected = false
   let movesCode = false
-  for (const { site, call, entry } of sites) {
+  for (const { site, call, entry, closure } of sites) {
     const args = call.arguments
     const last = args.at(-1)
     // The site goes after the options: a call with no factory or with more arguments is left for cached() to report.
@@ -33,7 +33,9 @@ export function injectCallSites(code: string, file: string): { code: string, map
     if (!last || args.length <= factoryIndex || args.length > optionsIndex + 1) continue
     const padding = args.length === optionsIndex ? ', undefined' : ''
     const fields = JSON.stringify(site).slice(0, -1)
-    output.appendLeft(last.end, `${padding}, ${fields}, "fingerprint": ${FINGERPRINT_FUNCTION}}`)
+    // Variables around the call the factory reads, read where the call can see them, when it is keyed.
+    const variables = closure.variables.length ? `, "closure": () => ({ ${closure.variables.join(', ')} })` : ''
+    output.appendLeft(last.end, `${padding}, ${fields}, "fingerprint": ${FINGERPRINT_FUNCTION}${variables}}`)
     injected = true
     movesCode ||= !ENDS_CONSTRUCTS_ONLY.test(restOfLine(code, last.end))
   }

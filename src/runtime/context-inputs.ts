@@ -73,6 +73,28 @@ export function contextInputs(context: Record<string, unknown>, deps: readonly s
   return result
 }
 
+/**
+ * The variables around a call that its factory reads (`closure` returns them by name), each as an
+ * input by its value. One that is not data cannot be keyed: the value then stays out of the cache.
+ */
+export function closureInputs(closure: (() => Record<string, unknown>) | undefined): Pick<ContextInputs, 'inputs' | 'unstorable'> {
+  if (!closure) return { inputs: [] }
+  let variables: Record<string, unknown>
+  try {
+    variables = closure()
+  }
+  catch (error) {
+    return { inputs: [], unstorable: `the variables around the call cannot be read yet (${(error as Error).message})` }
+  }
+  const inputs: KeyInput[] = []
+  for (const [name, value] of Object.entries(variables)) {
+    const valueDigest = digestOfValue(value)
+    if (valueDigest === undefined) return { inputs, unstorable: `the factory reads ${name}, a variable around the call that is not data` }
+    inputs.push({ name: `variable ${name}`, digest: valueDigest })
+  }
+  return { inputs }
+}
+
 /** A value's digest: the stored bytes of a cached fixture's copy, or the bytes of plain data; undefined for anything else. */
 function digestOfValue(value: unknown): string | undefined {
   if (typeof value === 'object' && value !== null) {

@@ -5,7 +5,7 @@ import type { CallSite, ModuleCodeInputs, WorkerConfig } from '../shared/protoco
 import type { FixtureDefinition } from './definition.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { fingerprintQuery, siteId } from '../shared/protocol.js'
-import { contextInputs } from './context-inputs.js'
+import { closureInputs, contextInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
 
@@ -28,13 +28,15 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
   const code = (await moduleInputs)[siteId(site.name ?? '', site.occurrence)]
   if (!code || 'error' in code) throw new CachedFixtureError(code?.error ?? `${definition.label}: the plugin found no cached() call here; was the file changed during the run?`)
   const around = contextInputs(context, site.deps, code.modules, config.root)
+  const variables = closureInputs(site.closure)
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
     ...code.inputs,
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
+    ...variables.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]
-  return { inputs, notes: around.notes, unstorable: around.unstorable }
+  return { inputs, notes: around.notes, unstorable: around.unstorable ?? variables.unstorable }
 }

@@ -105,6 +105,11 @@ export interface CallSite {
    * makes each run (a watch mode rerun too) ask afresh instead of reusing a module evaluated before.
    */
   fingerprint: (runId: string) => Promise<{ default: ModuleCodeInputs }>
+  /**
+   * The variables of the functions and blocks around the call that the factory reads (a
+   * `describe.each` parameter, a loop variable), read when the value is keyed: their values join the key.
+   */
+  closure?: () => Record<string, unknown>
 }
 
 /** A module's call sites by `siteId`: what each depends on, or why that could not be found. */

@@ -80,6 +80,72 @@ describe('group', () => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('keys on what the factory uses around its call: a describe.each parameter, a parameter of a function that makes fixtures, a helper declared in a describe', async () => {
+  const project = Project.create({
+    'test/each.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { cachedValue } from 'vitest-fixture-cache'
+describe.each(['en', 'de'])('%s', (language) => {
+  let corpus: string
+  beforeAll(async () => {
+    corpus = await cachedValue('corpus', async () => {
+      ${log('corpus')}
+      return \`corpus of \${language}\`
+    })
+  })
+  test('corpus', () => { expect(corpus).toBe(\`corpus of \${language}\`) })
+})
+`,
+    'test/made.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, describe, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+function fixturesFor(size: number) {
+  return base.extend({
+    sized: cached(async () => {
+      ${log('sized')}
+      return Array.from({ length: size }, (_, index) => index)
+    }),
+  })
+}
+for (const size of [1, 2]) {
+  fixturesFor(size)(\`sized \${size}\`, ({ sized }) => { expect(sized).toHaveLength(size) })
+}
+describe('a helper declared in a describe', () => {
+  const shout = (text: string) => text.toUpperCase()
+  const test = base.extend({
+    loud: cached(async () => {
+      ${log('loud')}
+      return shout('hey')
+    }),
+  })
+  test('loud', ({ loud }) => { expect(loud).toBe(shout('hey')) })
+})
+describe('a variable that is not data', () => {
+  const connection = { query: () => 42 }
+  const test = base.extend({
+    answer: cached(async () => {
+      ${log('answer')}
+      return connection.query()
+    }),
+  })
+  test('answer', ({ answer }) => { expect(answer).toBe(42) })
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['answer', 'corpus', 'corpus', 'loud', 'sized', 'sized'])
+  const warm = await runOk(project)
+  // A value built from a variable that is not data is never stored, and the summary says why.
+  expect(warm.output).toContain('not stored: the factory reads connection, a variable around the call that is not data')
+  expect(project.takeBuilds()).toEqual(['answer'])
+  project.edit('test/made.test.ts', 'text.toUpperCase()', 'text.toUpperCase() + \'!\'')
+  const edited = await runOk(project)
+  expect(edited.output).toMatch(/loud: factory changed/)
+  expect(project.takeBuilds()).toEqual(['answer', 'loud'])
+})
+
 it('keys on the test environment', async () => {
   const fixtures = `
 import { appendFileSync } from 'node:fs'

@@ -63,6 +63,32 @@ describe('fixture names', () => {
 })
 
 describe('injection', () => {
+  it('finds what a factory uses around its call: variables by name, helpers by their code; not module bindings, globals or its own parameters', () => {
+    const found = findCallSites(`import { cached, cachedValue } from 'vitest-fixture-cache'
+      const LIMIT = 3
+      describe.each(['en'])('%s', (language) => {
+        const shout = (text) => text.toUpperCase() + suffix
+        function load(name) { return [name, language] }
+        let rows, suffix = '!'
+        for (const size of [1, 2]) {
+          beforeAll(async () => { rows = await cachedValue('rows', async () => load(shout('x')).concat(size, LIMIT, Math.PI)) })
+        }
+        test.extend({ size: cached(async ({ size }) => size) })
+        try {} catch (error) { cachedValue('failed', () => String(error)) }
+      })
+      test.extend({ plain: cached(async () => LIMIT) })
+    `, 'test/a.test.ts')
+    const closures = Object.fromEntries(found.map(({ site, closure }) => [site.name, { variables: closure.variables, helpers: closure.helpers.length }]))
+    expect(closures).toEqual({
+      rows: { variables: ['language', 'size', 'suffix'], helpers: 2 },
+      size: { variables: [], helpers: 0 },
+      failed: { variables: ['error'], helpers: 0 },
+      plain: { variables: [], helpers: 0 },
+    })
+    const injected = injectCallSites(`import { cachedValue } from 'vitest-fixture-cache'\nfor (const size of [1]) cachedValue('n', () => size)\n`, 'test/a.test.ts')!.code
+    expect(injected).toContain(`"closure": () => ({ size })}`)
+  })
+
   it('adds the call site as a third argument and keeps the rest of the code intact', () => {
     const code = `${IMPORT}test.extend({ a: cached(() => 1), b: cached(() => 2, { scope: 'file' }) })`
     const output = injectCallSites(code, 'test/f.ts')!.code

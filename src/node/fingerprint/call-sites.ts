@@ -2,6 +2,8 @@ import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
 import type { CallSite } from '../../shared/protocol.js'
 import { ancestor } from 'acorn-walk'
 import { PACKAGE_NAME } from '../../shared/cache-dir.js'
+import type { Closure } from './enclosing-scope.js'
+import { closureOf, enclosingBindings, NO_CLOSURE } from './enclosing-scope.js'
 import { isFunctionExpression, parseModule } from './module-facts.js'
 
 export type StaticCallSite = Omit<CallSite, 'fingerprint'>
@@ -27,6 +29,8 @@ export interface FoundCallSite {
   entry: CachedEntry
   /** The factory's own code: inline, or a function declared in this module. */
   factory?: AnyNode
+  /** What the factory uses from the functions and blocks around the call. */
+  closure: Closure
 }
 
 export interface CallSiteAnalysis {
@@ -90,7 +94,9 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
     // cachedDir() hands its factory `dir` (the folder to fill) beside the fixtures it receives.
     const deps = factory && !named ? destructuredNames(factory).filter(dep => entry !== 'cachedDir' || dep !== 'dir') : []
     const site: StaticCallSite = { name, file, occurrence, deps }
-    return { site, call, factory, entry }
+    const written = factory ?? call.arguments[factoryArgument(entry, call)] as AnyNode | undefined
+    const closure = written ? closureOf(written, enclosingBindings(ancestors)) : NO_CLOSURE
+    return { site, call, factory, entry, closure }
   })
   return { sites, fixtureValues }
 }

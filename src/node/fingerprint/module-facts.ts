@@ -136,7 +136,7 @@ function declare(facts: ModuleFacts, node: AnyNode): string[] {
   return names
 }
 
-function boundNames(pattern: AnyNode): string[] {
+export function boundNames(pattern: AnyNode): string[] {
   switch (pattern.type) {
     case 'Identifier': return [pattern.name]
     case 'ObjectPattern': return pattern.properties.flatMap(property => boundNames(property.type === 'RestElement' ? property.argument : property.value))

@@ -9,7 +9,7 @@ import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 4
+export const SUMMARY_VERSION = 5
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -48,9 +48,10 @@ export function summarizeModule(program: Program, file: string): ModuleSummary {
   }
   const analysis = analyzeCallSites(program, file)
   const sites: ModuleSummary['sites'] = {}
-  for (const { site, call, factory, entry } of analysis.sites) {
+  for (const { site, call, factory, entry, closure } of analysis.sites) {
     const written = factory ?? call.arguments[factoryArgument(entry, call)] ?? call
-    sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([written as AnyNode]), deps: site.deps }
+    // Helpers declared around the call (inside a describe) are the factory's code too.
+    sites[siteId(site.name ?? '', site.occurrence)] = { factory: summarizeCode([written as AnyNode, ...closure.helpers]), deps: site.deps }
   }
   const fixtures: ModuleSummary['fixtures'] = {}
   for (const [name, values] of analysis.fixtureValues) fixtures[name] = summarizeCode(values)
