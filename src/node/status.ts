@@ -162,8 +162,9 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, mocks: M
 
   const code = site.code
   const now = new Map<string, string>([['format', String(FORMAT_VERSION)], ['node', process.version], ['environment', run.environment]])
-  for (const input of [...code.inputs, ...Object.values(code.fixtures).flat()]) now.set(input.name, input.digest)
-  const comparisons = entries.map(entry => compare(entry, now, code.inputs, run.root, config, upstreamOf))
+  const codeInputs = [...code.inputs, ...Object.entries(code.env).map(([name, variable]) => ({ name, digest: envDigest(variable) }))]
+  for (const input of [...codeInputs, ...Object.values(code.fixtures).flat()]) now.set(input.name, input.digest)
+  const comparisons = entries.map(entry => compare(entry, now, codeInputs, run.root, config, upstreamOf))
   const sameKey = comparisons.filter(comparison => !comparison.changed.length)
   const match = sameKey.find(comparison => !comparison.readsChanged.length && !comparison.waitsOn.length)
   // A file that mocks what the factory reaches gets a value of its own (a mock changes the value).

@@ -5,6 +5,7 @@ import type { CallSite, ModuleCodeInputs, WorkerConfig } from '../shared/protoco
 import type { FixtureDefinition } from './definition.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { fingerprintQuery, siteId } from '../shared/protocol.js'
+import { envDigest } from '../shared/recorded-check.js'
 import { closureInputs, contextInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
@@ -33,6 +34,7 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
     ...code.inputs,
+    ...Object.entries(code.env).map(([name, variable]) => ({ name, digest: envDigest(variable) })),
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...variables.inputs,

@@ -128,6 +128,12 @@ export interface CodeInputs {
   modules: string[]
   /** The code of each fixture the factory receives: counts only where the fixture's value cannot be digested. */
   fixtures: Record<string, KeyInput[]>
+  /**
+   * Environment variables the code reached reads by name, outside the factory itself (a module's
+   * `const SEED = process.env.SEED` runs at import, where nothing records it): input name → variable.
+   * Digested where the value is built, since `test.env` sets variables in workers only.
+   */
+  env: Record<string, string>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

@@ -89,6 +89,38 @@ test('the value follows SIZE', ({ sized, listed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds when an env var read at import time by code the factory reaches changes (a module-level const), and only that one', async () => {
+  const project = Project.create({
+    'src/config.ts': `
+export const SEED = Number(process.env.SEED ?? 1)
+export const { REGION = 'eu' } = process.env
+export const VERBOSE = process.env['VERBOSE_LOGS'] === '1'
+`,
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { REGION, SEED } from '../src/config'
+const test = base.extend({
+  seeded: cached(async () => {
+    ${log('seeded')}
+    return \`\${REGION}-\${SEED * 10}\`
+  }),
+})
+test('seeded', ({ seeded }) => { expect(seeded).toBe(\`\${process.env.REGION ?? 'eu'}-\${Number(process.env.SEED ?? 1) * 10}\`) })
+`,
+  })
+  await runOk(project, [], { SEED: '1' })
+  const changed = await runOk(project, [], { SEED: '2' })
+  expect(changed.output).toContain('env SEED read by src/config.ts changed')
+  await runOk(project, [], { SEED: '2', REGION: 'us' })
+  expect(project.takeBuilds()).toEqual(['seeded', 'seeded', 'seeded'])
+  // A variable only code the factory does not reach reads changes nothing; going back is a hit.
+  await runOk(project, [], { SEED: '2', REGION: 'us', VERBOSE_LOGS: '1' })
+  await runOk(project, [], { SEED: '1' })
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('rebuilds when a value the factory injects changes (provided by a globalSetup), names it, and returns to the earlier entry', async () => {
   const project = Project.create({
     'vitest.config.ts': `

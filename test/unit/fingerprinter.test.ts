@@ -161,4 +161,28 @@ export const fixtures = { db: cached(async () => MIGRATION + seed()) }
     expect(fingerprint.modules).toEqual(expect.arrayContaining(['test/fixtures.ts', 'src/tokenize.ts', 'src/case.ts', 'package tiny-db']))
     expect(fingerprint.modules).not.toContain('src/text.ts#other')
   })
+
+  it('lists the env vars the code it reaches reads by name, in every form, except the factory\'s own (recorded as it builds)', async () => {
+    write({
+      'src/env.ts': `
+export const SEED = Number(process.env.SEED)
+export const { REGION, ZONE: zone = 'a' } = process.env
+export const HOST = import.meta.env['VITE_HOST']
+export const UNREACHED = process.env.UNREACHED
+`,
+      'test/fixtures.ts': `
+import { cached } from 'vitest-fixture-cache'
+import { test as base } from 'vitest'
+import { HOST, REGION, SEED } from '../src/env'
+export const test = base.extend({ corpus: cached(async () => [SEED, REGION, HOST, process.env.AT_BUILD]) })
+`,
+    })
+    const fingerprint = await new Fingerprinter(root).inputsFor({ file: 'test/fixtures.ts', name: 'corpus', occurrence: 0 }, { resolver, define: {} })
+    expect(fingerprint.env).toEqual({
+      'env SEED read by src/env.ts': 'SEED',
+      'env REGION read by src/env.ts': 'REGION',
+      'env ZONE read by src/env.ts': 'ZONE',
+      'env VITE_HOST read by src/env.ts': 'VITE_HOST',
+    })
+  })
 })

@@ -51,6 +51,8 @@ interface Walk extends ProjectView {
   modules: Set<string>
   /** The code of each fixture the factory receives, walked apart from the factory's own. */
   fixtures: Map<string, Map<string, string>>
+  /** Environment variables read by name in the code reached: input name → variable. */
+  env: Map<string, string>
 }
 
 const asInputs = (inputs: Map<string, string>): KeyInput[] => [...inputs].map(([name, value]) => ({ name, digest: value }))
@@ -110,14 +112,15 @@ export class Fingerprinter {
   }
 
   private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map() }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map() }
     walk.inputs.set('factory', site.factory.digest)
-    await this.follow(walk, file, summary, site.factory)
+    // The factory's own env reads happen while it builds, where they are recorded.
+    await this.follow(walk, file, summary, { ...site.factory, env: [] })
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
     const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
-    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures }
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env) }
   }
 
   /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
@@ -125,7 +128,7 @@ export class Fingerprinter {
     const inputs = walk.fixtures.get(dependency) ?? new Map<string, string>()
     walk.fixtures.set(dependency, inputs)
     inputs.set(`fixture ${dependency} in ${this.label(file)}`, fixture.digest)
-    await this.follow({ ...walk, inputs, visited: new Set() }, file, summary, fixture)
+    await this.follow({ ...walk, inputs, visited: new Set(), env: new Map() }, file, summary, fixture)
   }
 
   /**
@@ -177,6 +180,7 @@ export class Fingerprinter {
     }
     for (const specifier of code.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
     for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, reference)
+    for (const variable of code.env ?? []) walk.env.set(`env ${variable} read by ${this.label(file)}`, variable)
   }
 
   /** A file the code reads by a path relative to its module: its content (a folder: its listing) counts. */

@@ -9,7 +9,7 @@ import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 5
+export const SUMMARY_VERSION = 6
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -20,6 +20,8 @@ export interface CodeSummary {
   dynamicImports: string[]
   /** Files the code reads by a path relative to its module (`new URL('./x.sql', import.meta.url)`). */
   fileRefs: string[]
+  /** Environment variables the code reads by name (absent when none). */
+  env?: string[]
 }
 
 /**
@@ -75,6 +77,7 @@ function summarizeCode(nodes: AnyNode[]): CodeSummary {
     membersOnly: Object.fromEntries([...references.membersOnly].map(([name, members]) => [name, [...members]])),
     dynamicImports: references.dynamicImports,
     fileRefs: references.fileRefs,
+    ...references.env.length ? { env: references.env } : {},
   }
 }
 

@@ -13,6 +13,8 @@ export interface References {
    * `join(import.meta.dirname, 'x.sql')` (`resolve`, `__dirname` too): files the code reads.
    */
   fileRefs: string[]
+  /** Environment variables the code reads by name: `process.env.SEED`, `process.env['SEED']`, `const { SEED } = process.env`, `import.meta.env.SEED`. */
+  env: string[]
 }
 
 /**
@@ -25,8 +27,20 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
   const usedWhole = new Set<string>()
   const dynamicImports: string[] = []
   const fileRefs: string[] = []
+  const env = new Set<string>()
   for (const node of nodes) {
     ancestor(node, {
+      MemberExpression(member) {
+        if (!isEnvObject(member.object)) return
+        const name = member.computed ? literalString(member.property) : member.property.type === 'Identifier' ? member.property.name : undefined
+        if (name !== undefined) env.add(name)
+      },
+      VariableDeclarator(declarator) {
+        if (declarator.id.type !== 'ObjectPattern' || !declarator.init || !isEnvObject(declarator.init)) return
+        for (const property of declarator.id.properties) {
+          if (property.type === 'Property' && !property.computed && property.key.type === 'Identifier') env.add(property.key.name)
+        }
+      },
       NewExpression(expression) {
         const [path, base] = expression.arguments
         if (expression.callee.type === 'Identifier' && expression.callee.name === 'URL' && isModuleLocation(base, 'url')) {
@@ -58,7 +72,13 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
     })
   }
   for (const name of usedWhole) members.delete(name)
-  return { names, membersOnly: members, dynamicImports, fileRefs }
+  return { names, membersOnly: members, dynamicImports, fileRefs, env: [...env].sort() }
+}
+
+/** `process.env` or `import.meta.env`. */
+function isEnvObject(node: AnyNode): boolean {
+  if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier' || node.property.name !== 'env') return false
+  return (node.object.type === 'Identifier' && node.object.name === 'process') || node.object.type === 'MetaProperty'
 }
 
 function literalString(node: AnyNode | undefined): string | undefined {

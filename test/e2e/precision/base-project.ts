@@ -97,7 +97,7 @@ import wordList from '../data/words.json'
 
 declare const __FLAVOR__: string
 
-const LIMIT = 10
+const LIMIT = Number(process.env.LIMIT ?? 10)
 
 function square(value: number): number {
   return value * value

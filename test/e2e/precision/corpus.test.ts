@@ -22,7 +22,8 @@ const CASES: EditCase[] = [
   // Same-module bindings
   { title: 'a same-module helper', edit: p => p.edit('test/fixtures.ts', `return square(value) + 1`, `return square(value) + 2`), rebuilds: ['local'] },
   { title: 'a helper of a same-module helper', edit: p => p.edit('test/fixtures.ts', `return value * value`, `return value ** 3`), rebuilds: ['local'] },
-  { title: 'a same-module constant', edit: p => p.edit('test/fixtures.ts', `const LIMIT = 10`, `const LIMIT = 11`), rebuilds: ['constant'] },
+  { title: 'a same-module constant', edit: p => p.edit('test/fixtures.ts', `process.env.LIMIT ?? 10`, `process.env.LIMIT ?? 11`), rebuilds: ['constant'] },
+  { title: 'an env var a same-module constant reads at import', env: { LIMIT: '12' }, rebuilds: ['constant'] },
   { title: 'a same-module function no fixture uses', edit: p => p.edit('test/fixtures.ts', `'not used by any fixture'`, `'still not used'`), rebuilds: [] },
   // Local modules, transitively (these edits leave the words as they were: `chained`, built on
   // their value, is reused)
