@@ -1,7 +1,8 @@
 // A folder as one blob: what cachedDir() stores. File contents, modes, symbolic links (as links,
 // never followed) and empty folders; in path order and without times, so the same tree gives the
 // same bytes (verify compares them). What a snapshot cannot give back faithfully is refused.
-import { chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
+import { chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { CachedFixtureError } from './errors.js'
 
@@ -9,13 +10,20 @@ const MAGIC = 'vitest-fixture-cache dir 1\n'
 
 type Node =
   | { path: string, type: 'dir', mode: number }
-  | { path: string, type: 'file', mode: number, size: number }
+  | { path: string, type: 'file', mode: number, size: number, relocated?: true }
   | { path: string, type: 'link', target: string }
+
+// Stands for the folder's own path in a text file that holds it (a config written with `dir` in it):
+// each copy gets its own path back, and the snapshot is the same bytes whatever folder it was built in.
+// A NUL never appears in the text files it replaces a path in.
+const FOLDER = Buffer.from('\0vitest-fixture-cache:dir\0')
 
 /** The tree under `root` as bytes; `label` names the fixture in errors. */
 export function snapshotDir(root: string, label: string): Buffer {
   const nodes: Node[] = []
   const contents: Buffer[] = []
+  // The path as given and as the file system names it (a factory may write either).
+  const roots = [...new Set([realpathSync(root), root])].map(path => Buffer.from(path))
   const visit = (folder: string): void => {
     for (const name of readdirSync(folder).sort()) {
       const file = join(folder, name)
@@ -34,8 +42,10 @@ export function snapshotDir(root: string, label: string): Buffer {
       }
       else if (stats.isFile()) {
         if (stats.nlink > 1) refuse(label, path, 'is a hard link (its link to another path cannot be restored)')
-        const bytes = readFileSync(file)
-        nodes.push({ path, type: 'file', mode, size: bytes.length })
+        let bytes: Buffer = readFileSync(file)
+        const relocated = roots.some(path => bytes.includes(path)) && !bytes.includes(0) && isUtf8(bytes)
+        if (relocated) for (const path of roots) bytes = replaceAll(bytes, path, FOLDER)
+        nodes.push({ path, type: 'file', mode, size: bytes.length, ...relocated ? { relocated } : {} })
         contents.push(bytes)
       }
       else {
@@ -69,11 +79,13 @@ export function restoreDir(snapshot: Buffer, root: string, from?: string): void 
       folders.push({ path: file, mode: node.mode })
     }
     else if (node.type === 'file') {
-      const bytes = snapshot.subarray(at, at += node.size)
+      const stored = snapshot.subarray(at, at += node.size)
+      // A file that holds the folder's path holds this copy's: written, never cloned from another copy.
+      const written = node.relocated ? replaceAll(stored, FOLDER, Buffer.from(root)) : stored
       // A clone takes the source's mode; a new file's descriptor can write whatever its mode says.
-      if (from) copyFileSync(join(from, ...node.path.split('/')), file, constants.COPYFILE_FICLONE)
-      else writeFileSync(file, bytes, { mode: node.mode })
-      if (!from && node.mode & umask) chmodSync(file, node.mode)
+      if (from && !node.relocated) copyFileSync(join(from, ...node.path.split('/')), file, constants.COPYFILE_FICLONE)
+      else writeFileSync(file, written, { mode: node.mode })
+      if ((!from || node.relocated) && node.mode & umask) chmodSync(file, node.mode)
     }
     else {
       symlinkSync(node.target, file)
@@ -81,6 +93,16 @@ export function restoreDir(snapshot: Buffer, root: string, from?: string): void 
   }
   // Folder modes last, deepest first: a read-only folder must not stop its contents being written.
   for (const folder of folders.reverse()) chmodSync(folder.path, folder.mode)
+}
+
+function replaceAll(bytes: Buffer, what: Buffer, by: Buffer): Buffer {
+  const parts: Buffer[] = []
+  let from = 0
+  for (let at = bytes.indexOf(what); at >= 0; at = bytes.indexOf(what, from)) {
+    parts.push(bytes.subarray(from, at), by)
+    from = at + what.length
+  }
+  return from ? Buffer.concat([...parts, bytes.subarray(from)]) : bytes
 }
 
 function refuse(label: string, path: string, problem: string): never {

@@ -28,6 +28,8 @@ export const test = base.extend({
     symlinkSync('src/words.txt', join(dir, 'link'))
     symlinkSync(join(dir, 'src'), join(dir, 'absolute-link'))
     symlinkSync('/etc/hostname', join(dir, 'outside'))
+    // Text that holds the folder's own path: each copy holds its own.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ root: dir, words: join(dir, 'src', 'words.txt') }))
   }),
   listing: cached(async ({ repo }) => {
     appendFileSync('builds.log', 'listing\\n')
@@ -52,6 +54,9 @@ test('gets a private, writable copy: contents, modes, links, empty folders', ({ 
   expect(readFileSync(join(repo, 'absolute-link/words.txt'), 'utf8')).toBe(words.join('\\n'))
   expect(readlinkSync(join(repo, 'outside'))).toBe('/etc/hostname')
   expect(readdirSync(join(repo, 'empty'))).toEqual([])
+  const config = JSON.parse(readFileSync(join(repo, 'config.json'), 'utf8'))
+  expect(config.root).toBe(repo)
+  expect(readFileSync(config.words, 'utf8')).toBe(words.join('\\n'))
   writeFileSync(join(repo, 'src/words.txt'), 'changed by a test')
   rmSync(join(repo, 'run.sh'))
 })
@@ -60,7 +65,7 @@ test('the next test gets its own copy, untouched by the last', ({ repo, listing,
   appendFileSync('copies.log', repo + '\\n')
   expect(readFileSync(join(repo, 'src/words.txt'), 'utf8')).toBe(words.join('\\n'))
   expect(existsSync(join(repo, 'run.sh'))).toBe(true)
-  expect(listing).toEqual(['absolute-link', 'empty', 'link', 'outside', 'readonly.txt', 'run.sh', 'sealed', 'src'])
+  expect(listing).toEqual(['absolute-link', 'config.json', 'empty', 'link', 'outside', 'readonly.txt', 'run.sh', 'sealed', 'src'])
 })
 `
 
@@ -86,6 +91,10 @@ describe('cachedDir', () => {
     expect(project.takeBuilds()).toEqual([])
     expect(project.read('copies.log').split('\n').filter(Boolean).every(copy => copy.startsWith(copyDir))).toBe(true)
     expect(readdirSync(copyDir)).toEqual([])
+
+    // Built again, it is the same snapshot, whatever folder it was built in.
+    await runOk(project, [], { FIXTURE_CACHE: 'verify' })
+    expect(project.takeBuilds()).toEqual(['listing', 'repo', 'words'])
 
     // With the cache off, each use still gets a folder of its own.
     await runOk(project, [], { FIXTURE_CACHE: 'off' })
