@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
-import { workerState } from '../shared/recorded-check.js'
+import { WORKER_ENV, workerState } from '../shared/recorded-check.js'
 import type { ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
@@ -30,8 +30,6 @@ export const USES: Record<ReadKind, number> = { content: 1, listing: 2, exists: 
 
 const storage = new AsyncLocalStorage<Recording>()
 
-// Set per worker by Vitest: they differ between workers of one run and say nothing about a value.
-const WORKER_ENV = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
 
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {

@@ -28,6 +28,11 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
     // Reading a file's content or listing a folder already says whether it exists.
     if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
   }
+  for (const path of lastingOutputs(recording.outputs, scope)) {
+    // Inside the workspace by its relative path; elsewhere (a temp folder) the path is the machine's own anyway.
+    const label = labelOf(path) ?? path
+    lines.push(`path ${label} written by the factory\0${digestOf('exists', path)}`)
+  }
   for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
   const inputs: KeyInput[] = []
@@ -38,6 +43,24 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
     if (inputs.at(-1)?.name !== name) inputs.push({ name, digest: line.slice(cut + 1) })
   }
   return inputs
+}
+
+/**
+ * What the factory wrote and left behind (a file in a temp folder whose path the value holds): a
+ * hit does not write it again, so it must still be there. Not what lies inside another output, nor
+ * the cache's own folders, nor what the factory removed again.
+ */
+function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope): string[] {
+  if (!outputs.size) return []
+  const sorted = [...outputs].sort()
+  const lasting: string[] = []
+  for (const path of sorted) {
+    const within = lasting.at(-1)
+    if (within && path.startsWith(`${within}${sep}`)) continue
+    if (scope.ignored.some(folder => path === folder || path.startsWith(`${folder}${sep}`))) continue
+    if (digestOf('exists', path) !== 'missing') lasting.push(path)
+  }
+  return lasting
 }
 
 /** The path relative to the workspace, with forward slashes; undefined when it does not count. */

@@ -22,7 +22,7 @@ export function recordScope(config: { workspace: string, dir: string, journal: s
 /** What a recorded file use was: its content read, a folder listed, or a path checked. */
 export type ReadKind = 'content' | 'listing' | 'exists'
 
-const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked) by the factory$/
+const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked|written) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
 
@@ -69,6 +69,9 @@ function listingDigest(path: string): string {
   const listing = readdirSync(path, { withFileTypes: true }).map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort()
   return digest(...listing)
 }
+
+/** Set per worker by Vitest: they differ between workers of one run and say nothing about a value. */
+export const WORKER_ENV: ReadonlySet<string> = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
 
 export function envDigest(name: string): string {
   const value = process.env[name]

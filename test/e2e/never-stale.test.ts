@@ -1,7 +1,7 @@
 // Each case once served a stale value: the value a test gets must be the one a fresh build gives.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { expect, it } from 'vitest'
 import { Project, runOk } from '../helpers/project.js'
 
@@ -121,6 +121,40 @@ test('seeded', ({ seeded }) => { expect(seeded).toBe(\`\${process.env.REGION ?? 
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds when a file the factory wrote outside its value (a temp file whose path it returns) is gone', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  database: cached(async () => {
+    ${log('database')}
+    const file = join(mkdtempSync(join(tmpdir(), 'vfc-e2e-out-')), 'data.db')
+    writeFileSync(file, 'rows')
+    appendFileSync('outputs.log', file + '\\n')
+    return { file }
+  }),
+})
+test('the file is there', ({ database }) => { expect(readFileSync(database.file, 'utf8')).toBe('rows') })
+`,
+  })
+  try {
+    await runOk(project)
+    await runOk(project)
+    expect(project.takeBuilds()).toEqual(['database'])
+    rmSync(dirname(project.read('outputs.log').split('\n')[0]!), { recursive: true })
+    const gone = await runOk(project)
+    expect(gone.output).toMatch(/database: path \/.*data\.db written by the factory changed/)
+    expect(project.takeBuilds()).toEqual(['database'])
+  }
+  finally {
+    for (const file of project.read('outputs.log').split('\n').filter(Boolean)) rmSync(dirname(file), { recursive: true, force: true })
+  }
+})
+
 it('rebuilds when a value the factory injects changes (provided by a globalSetup), names it, and returns to the earlier entry', async () => {
   const project = Project.create({
     'vitest.config.ts': `
@@ -130,7 +164,7 @@ export default defineConfig({ plugins: [fixtureCache()], test: { globalSetup: ['
 `,
     'setup.ts': `
 import type { TestProject } from 'vitest/node'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 export default function (project: TestProject) {
   project.provide('greeting', readFileSync('greeting.txt', 'utf8').trim())
 }
@@ -239,7 +273,7 @@ export const test = base.extend({
 })
 `,
     'test/a.test.ts': `
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { expect } from 'vitest'
 import { test } from './db'
 test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migration.sql', 'utf8').toUpperCase()) })
@@ -263,7 +297,7 @@ export default defineConfig({ plugins: [fixtureCache()], test: { root: 'packages
     'packages/db/drizzle/0001.sql': 'create table a (x int);',
     'packages/api/test/a.test.ts': `
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { test as base, expect } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
 const MIGRATIONS = join(import.meta.dirname, '../../db/drizzle')

@@ -165,7 +165,7 @@ export const fixtures = { db: cached(async () => MIGRATION + seed()) }
   it('lists the env vars the code it reaches reads by name, in every form, except the factory\'s own (recorded as it builds)', async () => {
     write({
       'src/env.ts': `
-export const SEED = Number(process.env.SEED)
+export const SEED = Number(process.env.SEED) + Number(process.env.VITEST_POOL_ID)
 export const { REGION, ZONE: zone = 'a' } = process.env
 export const HOST = import.meta.env['VITE_HOST']
 export const UNREACHED = process.env.UNREACHED

@@ -98,13 +98,24 @@ describe('recorded reads', () => {
     expect(names(recordedInputs(later.recording, scope()))).toEqual(['file data/a.txt read by the factory'])
   })
 
-  it('does not count what the factory wrote before reading it, nor variables read by listing the environment', async () => {
+  it('counts what the factory wrote and left only as a path that must still exist, never as content it read; nor variables read by listing the environment', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'vfc-out-'))
     const { recording } = await recordReads(() => {
       writeFileSync(join(workspace, 'data/made.txt'), 'made')
       readFileSync(join(workspace, 'data/made.txt'))
+      mkdirSync(join(outside, 'db'))
+      writeFileSync(join(outside, 'db', 'data.db'), 'rows')
+      writeFileSync(join(workspace, 'data/scratch.txt'), 'gone again')
+      rmSync(join(workspace, 'data/scratch.txt'))
+      writeFileSync(join(workspace, '.cache/ours'), 'the cache')
       return Object.keys({ ...process.env }).length
     })
-    expect(names(recordedInputs(recording, scope()))).toEqual([])
+    const inputs = recordedInputs(recording, scope())
+    expect(names(inputs)).toEqual([`path ${join(outside, 'db')} written by the factory`, 'path data/made.txt written by the factory'])
+    writeFileSync(join(outside, 'db', 'data.db'), 'changed by a test: not checked')
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    rmSync(outside, { recursive: true })
+    expect(changedRecordedInputs(inputs, scope())).toEqual([`path ${join(outside, 'db')} written by the factory`])
   })
 
   it('says which recorded inputs changed, by content', async () => {

@@ -8,6 +8,7 @@ import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
 import { CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
+import { WORKER_ENV } from '../../shared/recorded-check.js'
 import { parseModule } from './module-facts.js'
 import { summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
@@ -180,7 +181,9 @@ export class Fingerprinter {
     }
     for (const specifier of code.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
     for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, reference)
-    for (const variable of code.env ?? []) walk.env.set(`env ${variable} read by ${this.label(file)}`, variable)
+    for (const variable of code.env ?? []) {
+      if (!WORKER_ENV.has(variable)) walk.env.set(`env ${variable} read by ${this.label(file)}`, variable)
+    }
   }
 
   /** A file the code reads by a path relative to its module: its content (a folder: its listing) counts. */

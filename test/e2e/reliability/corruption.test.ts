@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { SUMMARY_VERSION } from '../../../src/node/fingerprint/module-summary.js'
 import { Project, runOk } from '../../helpers/project.js'
 
 const TEST = `
@@ -48,7 +49,7 @@ describe('a damaged cache means a rebuild and one warning, never a crash or a wr
   }
 
   it('an edited module-summary document is ignored', async () => {
-    const summaries = join(project.dir, 'node_modules/.cache/vitest-fixture-cache/modules-v4.json')
+    const summaries = join(project.dir, `node_modules/.cache/vitest-fixture-cache/modules-v${SUMMARY_VERSION}.json`)
     writeFileSync(summaries, readFileSync(summaries, 'utf8').replace(/"digest":"[0-9a-f]/, '"digest":"0'))
     await runOk(project)
     expect(project.takeBuilds()).toEqual([])
