@@ -30,7 +30,6 @@ export const USES: Record<ReadKind, number> = { content: 1, listing: 2, exists: 
 
 const storage = new AsyncLocalStorage<Recording>()
 
-
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
