@@ -50,9 +50,9 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   const { value, recording, ignored } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => runFactory(job))
   const buildMs = monotonicMs() - started
   const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
-  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] })
-  if (pinned) recorded.push(pinned)
   const payload = payloadOf(encoded)
+  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] }, path => payload.includes(path))
+  if (pinned) recorded.push(pinned)
   const valueDigest = digest(payload)
   const why = typeof reason === 'string' ? reason : reason(encoded)
   recordEvent(job.config, {

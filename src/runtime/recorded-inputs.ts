@@ -14,8 +14,11 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
   exists: path => `path ${path} checked by the factory`,
 }
 
-/** The recording as inputs: contents digested now, env values hashed (never stored). */
-export function recordedInputs(recording: Recording, scope: RecordScope): KeyInput[] {
+/**
+ * The recording as inputs: contents digested now, env values hashed (never stored). `valueHolds`
+ * says whether the stored value holds a text (a path the factory wrote to).
+ */
+export function recordedInputs(recording: Recording, scope: RecordScope, valueHolds: (text: string) => boolean = () => false): KeyInput[] {
   const labelOf = labelInScope(scope)
   // `name\0digest`, sorted as plain strings (no comparator, no map: several times faster for
   // thousands of inputs). NUL is in no path or variable name and sorts first, so the order is the names'.
@@ -29,9 +32,10 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
     if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
   }
   for (const path of lastingOutputs(recording.outputs, scope)) {
-    // Inside the workspace by its relative path; elsewhere (a temp folder) the path is the machine's own anyway.
+    // Inside the workspace by its relative path (a value holds it relocated); elsewhere (a temp
+    // folder) the path is the machine's own anyway.
     const label = labelOf(path) ?? path
-    lines.push(`path ${label} written by the factory\0${digestOf('exists', path)}`)
+    if (valueHolds(label)) lines.push(`path ${label} written by the factory\0${digestOf('exists', path)}`)
   }
   for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
@@ -46,9 +50,10 @@ export function recordedInputs(recording: Recording, scope: RecordScope): KeyInp
 }
 
 /**
- * What the factory wrote and left behind (a file in a temp folder whose path the value holds): a
- * hit does not write it again, so it must still be there. Not what lies inside another output, nor
- * the cache's own folders, nor what the factory removed again.
+ * What the factory wrote and left behind: where the value holds its path (a temp database), a hit
+ * does not write it again, so it must still be there. A log the value does not name is no part of
+ * it (and would make every other checkout rebuild). Not what lies inside another output, nor the
+ * cache's own folders, nor what the factory removed again.
  */
 function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope): string[] {
   if (!outputs.size) return []
