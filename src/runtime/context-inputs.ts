@@ -8,6 +8,7 @@ import { serialize } from 'node:v8'
 import { expect } from 'vitest'
 import { digest } from '../shared/digest.js'
 import { CONTEXT_BUILTINS } from '../shared/protocol.js'
+import { workerState } from '../shared/recorded-check.js'
 import { checkValue } from './value-check.js'
 
 
@@ -137,8 +138,7 @@ function testEnvironment(): string | undefined {
  * (not public API, read by shape).
  */
 function environmentOptions(): string | undefined {
-  interface WorkerState { ctx?: { environment?: { options?: unknown } }, config?: { environmentOptions?: unknown } }
-  const state = (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__
+  const state = workerState()
   try {
     const options = state?.ctx?.environment?.options ?? state?.config?.environmentOptions
     const json = options && typeof options === 'object' && Object.keys(options).length ? JSON.stringify(options) : undefined

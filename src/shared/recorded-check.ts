@@ -78,9 +78,16 @@ export function envDigest(name: string): string {
   return value === undefined ? 'unset' : digest(value)
 }
 
-/** Vitest's state in a test worker (not public API, read by shape); undefined in the main process. */
-export function workerState(): { providedContext?: Record<string, unknown> } | undefined {
-  return (globalThis as { __vitest_worker__?: { providedContext?: Record<string, unknown> } }).__vitest_worker__
+/** What the package reads of Vitest's state in a test worker (not public API, read by shape). */
+export interface VitestWorkerState {
+  providedContext?: Record<string, unknown>
+  ctx?: { environment?: { options?: unknown } }
+  config?: { environmentOptions?: unknown }
+}
+
+/** Vitest's state in a test worker; undefined in the main process. */
+export function workerState(): VitestWorkerState | undefined {
+  return (globalThis as { __vitest_worker__?: VitestWorkerState }).__vitest_worker__
 }
 
 /** A provided value's digest in this worker (it is data: Vitest sends it to workers serialized). */
