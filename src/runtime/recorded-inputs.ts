@@ -31,11 +31,11 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     // Reading a file's content or listing a folder already says whether it exists.
     if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
   }
-  for (const path of lastingOutputs(recording.outputs, scope)) {
-    // Inside the workspace by its relative path (a value holds it relocated); elsewhere (a temp
-    // folder) the path is the machine's own anyway.
-    const label = labelOf(path) ?? path
-    if (valueHolds(label)) lines.push(`path ${label} written by the factory\0${digestOf('exists', path)}`)
+  // Inside the workspace by its relative path (a value holds it relocated); elsewhere (a temp
+  // folder) the path is the machine's own anyway.
+  const outputLabel = (path: string): string => labelOf(path) ?? path
+  for (const path of lastingOutputs(recording.outputs, scope, path => valueHolds(outputLabel(path)))) {
+    lines.push(`path ${outputLabel(path)} written by the factory\0${digestOf('exists', path)}`)
   }
   for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
@@ -55,7 +55,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
  * it (and would make every other checkout rebuild). Not what lies inside another output, nor the
  * cache's own folders, nor what the factory removed again.
  */
-function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope): string[] {
+function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope, held: (path: string) => boolean): string[] {
   if (!outputs.size) return []
   const sorted = [...outputs].sort()
   const lasting: string[] = []
@@ -63,7 +63,8 @@ function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope): strin
     const within = lasting.at(-1)
     if (within && path.startsWith(`${within}${sep}`)) continue
     if (scope.ignored.some(folder => path === folder || path.startsWith(`${folder}${sep}`))) continue
-    if (digestOf('exists', path) !== 'missing') lasting.push(path)
+    // What the value does not name is not looked at: a factory may leave thousands of files.
+    if (held(path) && digestOf('exists', path) !== 'missing') lasting.push(path)
   }
   return lasting
 }
