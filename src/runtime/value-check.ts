@@ -86,10 +86,12 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     for (let index = 0; index < values.length; index++) {
       const child: unknown = values[index]
       const type = typeof child
-      if (type === 'object' && child !== null && isFlatRecord(child as object)) {
-        // One hash operation: a record met before (a shared reference) leaves the set's size as it was.
-        const before = seen.size
-        if (seen.add(child as object).size === before) jsonExact = false
+      if (type === 'object' && child !== null && isPlainTree(child as object, 0)) {
+        // One hash operation per object: one met before (a shared reference) leaves the set's size as it was.
+        for (const object of plainObjects) {
+          const before = seen.size
+          if (seen.add(object).size === before) jsonExact = false
+        }
       }
       else if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: keys ? keys[index] : index })
       else if (jsonExact && !isJsonExact(child)) jsonExact = false
@@ -113,27 +115,53 @@ function hasOnlyIndexKeys(array: unknown[]): boolean {
 
 const ONLY_OTHER_KEYS = { customInspect: false, maxArrayLength: 0, depth: 0, showHidden: false, breakLength: Infinity }
 
+// A record with a few small arrays or objects inside is checked where it sits, as a whole: a
+// visit per record and per nested array is what made a million records slow.
+const PLAIN_TREE_DEPTH = 3
+const PLAIN_TREE_OBJECTS = 32
+const PLAIN_TREE_ARRAY = 64
+// The objects of the last tree isPlainTree accepted (one array for the whole walk: no allocation per record).
+const plainObjects: object[] = []
+
 /**
- * A plain object holding only JSON-exact primitives (a record, the bulk of big values): checked
- * where it sits, without a visit of its own. Anything else takes the full walk.
+ * A small tree of plain objects and arrays holding only JSON-exact primitives (a record, the
+ * bulk of big values): true, with its objects in `plainObjects`. Anything else, or anything
+ * bigger, takes the full walk, which names problems and follows shared references.
  */
-function isFlatRecord(value: object): boolean {
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  for (const key in value) {
-    const child = (value as Record<string, unknown>)[key]
-    switch (typeof child) {
-      case 'string':
-      case 'boolean':
-        continue
-      case 'number':
-        if (Number.isFinite(child) && !Object.is(child, -0)) continue
-        return false
-      default:
-        if (child === null) continue
-        return false
+function isPlainTree(value: object, depth: number): boolean {
+  if (depth === 0) plainObjects.length = 0
+  if (depth > PLAIN_TREE_DEPTH || plainObjects.length >= PLAIN_TREE_OBJECTS) return false
+  const prototype = Object.getPrototypeOf(value) as object | null
+  if (prototype === Array.prototype) {
+    const array = value as unknown[]
+    // A hole or a property besides the indexes does not survive JSON.
+    if (array.length > PLAIN_TREE_ARRAY || Object.keys(array).length !== array.length) return false
+    plainObjects.push(value)
+    for (let index = 0; index < array.length; index++) {
+      if (!isPlainChild(array[index], depth)) return false
     }
+    return true
+  }
+  if (prototype !== Object.prototype) return false
+  plainObjects.push(value)
+  for (const key in value) {
+    if (!isPlainChild((value as Record<string, unknown>)[key], depth)) return false
   }
   return Object.getOwnPropertySymbols(value).length === 0
+}
+
+function isPlainChild(child: unknown, depth: number): boolean {
+  switch (typeof child) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(child) && !Object.is(child, -0)
+    case 'object':
+      return child === null || isPlainTree(child, depth + 1)
+    default:
+      return false
+  }
 }
 
 function keyPath(visit: Visit): ValuePath {

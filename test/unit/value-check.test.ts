@@ -51,6 +51,17 @@ describe('JSON exactness', () => {
       expect(checkValue(value, 'v').jsonExact).toBe(false)
     expect(findUnfaithfulPart({ rows: [{ id: 1 }, { id: 2, [Symbol('k')]: 1 }] }, 'v')).toBe('v.rows[1] has a symbol-keyed property, which would be lost')
     expect(checkValue({ rows: [{ id: 1, name: 'a', ok: true, none: null }, { id: 2, name: 'b', ok: false, none: null }] }, 'v').jsonExact).toBe(true)
+    // So are records with small arrays and objects inside, as one tree: sharing, holes, inexact
+    // numbers and problems anywhere in it still count, and problems are named by their path.
+    const tags = ['a']
+    expect(checkValue({ rows: [{ id: 1, tags: ['a'], at: { x: 1 } }, { id: 2, tags: ['b'], at: { x: 2 } }] }, 'v').jsonExact).toBe(true)
+    for (const rows of [[{ tags }, { tags }], [{ tags }, tags], [{ tags: [1, , 2] }], [{ at: { x: -0 } }], [{ at: { list: [Object.assign([1], { note: 1 })] } }]])
+      expect(checkValue({ rows }, 'v').jsonExact, JSON.stringify(rows)).toBe(false)
+    const looped: Record<string, unknown> = { id: 1 }
+    looped.self = { back: looped }
+    expect(checkValue({ rows: [looped] }, 'v')).toEqual({ jsonExact: false })
+    expect(findUnfaithfulPart({ rows: [{ id: 1, at: { list: [1, () => 1] } }] }, 'v')).toBe('v.rows[0].at.list[1] is a function')
+    expect(findUnfaithfulPart({ rows: [{ id: 1, at: { when: new Date(0), x: Symbol('s') } }] }, 'v')).toBe('v.rows[0].at.x is a symbol')
     // A long array is asked for keys other than its indexes without listing the indexes: the same answer.
     const long = Array.from({ length: 5000 }, (_, id) => ({ id }))
     expect(checkValue({ long }, 'v').jsonExact).toBe(true)
