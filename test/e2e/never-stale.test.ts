@@ -286,6 +286,85 @@ test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migratio
   expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file test\/migration\.sql read by test\/db\.ts changed\)/)
 })
 
+it('rebuilds when what code reaches by pattern or from the working directory changes: import.meta.glob, import(`./${lang}`), readFileSync(\'x\') at import', async () => {
+  const project = Project.create({
+    'data/a.json': '{ "n": 1 }',
+    'langs/de.ts': `export const word = 'hallo'`,
+    'langs/en.ts': `export const word = 'hello'`,
+    'schema.sql': 'create table a (x int);',
+    'test/helpers.ts': `
+import { readFileSync } from 'node:fs'
+export const all = import.meta.glob('../data/*.json', { eager: true, import: 'default' })
+export const texts = import.meta.glob('/langs/*.ts', { eager: true, query: '?raw', import: 'default' })
+export const SCHEMA = readFileSync('schema.sql', 'utf8')
+`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { all, SCHEMA, texts } from './helpers'
+export const test = base.extend({
+  globbed: cached(async () => {
+    ${log('globbed')}
+    return Object.values(all).map(data => data.n)
+  }),
+  raw: cached(async () => {
+    ${log('raw')}
+    return Object.values(texts).join('|')
+  }),
+  schema: cached(async () => {
+    ${log('schema')}
+    return SCHEMA
+  }),
+  word: cached(async () => {
+    ${log('word')}
+    const lang = 'de'
+    return (await import(\`../langs/\${lang}.ts\`)).word
+  }),
+})
+`,
+    'test/a.test.ts': `
+import { readdirSync, readFileSync } from 'node:fs'
+import { expect } from 'vitest'
+import { test } from './fixtures'
+const read = (path: string) => readFileSync(path, 'utf8')
+test('fresh', ({ globbed, raw, schema, word }) => {
+  expect(globbed).toEqual(readdirSync('data').sort().map(file => JSON.parse(read('data/' + file)).n))
+  expect(raw).toBe(readdirSync('langs').sort().map(file => read('langs/' + file)).join('|'))
+  expect(schema).toBe(read('schema.sql'))
+  expect(word).toBe(read('langs/de.ts').match(/'(.*)'/)![1])
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['globbed', 'raw', 'schema', 'word'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+
+  project.write('data/b.json', '{ "n": 2 }')
+  const added = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['globbed'])
+  expect(added.stderr).toMatch(/globbed: built in \d+ ms \(module data\/b\.json added\)/)
+  project.write('data/a.json', '{ "n": 3 }')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['globbed'])
+
+  project.write('schema.sql', 'create table b (y int);')
+  const edited = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['schema'])
+  expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file schema\.sql read by test\/helpers\.ts changed\)/)
+
+  // A comment is no change to the module, but it is to its text.
+  project.edit('langs/en.ts', `'hello'`, `'hello' // greeting`)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['raw'])
+  project.edit('langs/de.ts', 'hallo', 'servus')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['raw', 'word'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('counts files a factory reads in a sibling package of the workspace (a monorepo)', async () => {
   const project = Project.create({
     'package.json': JSON.stringify({ type: 'module', private: true, workspaces: ['packages/*'] }),

@@ -1,7 +1,7 @@
 import type { KeyInput } from '../../src/shared/key.js'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Fingerprinter } from '../../src/node/fingerprint/fingerprinter.js'
 
@@ -150,6 +150,41 @@ export const fixtures = { db: cached(async () => MIGRATION + seed()) }
     write({ 'test/migration.sql': 'create table a (x int, y int);' })
     const after = await inputs('test/db.ts', 'db')
     expect([...after.keys()].filter(name => after.get(name) !== before.get(name))).toEqual(['file test/migration.sql read by test/db.ts'])
+  })
+
+  it('counts what code imports by pattern and reads from the working directory', async () => {
+    write({
+      'test/globs.ts': `import { cached } from 'vitest-fixture-cache'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+const parts = import.meta.glob(['./parts/*.ts', '!./parts/skip.ts'], { eager: true })
+const texts = import.meta.glob('/texts/*.txt', { query: '?raw', eager: true })
+const aliased = import.meta.glob('@/lib/*.ts')
+const CONFIG = readFileSync('config/app.json', 'utf8') + readFileSync(join(process.cwd(), 'config', 'db.json'))
+export const fixtures = { all: cached(async () => {
+  const lang = 'de'
+  const messages = await import('./langs/' + lang + '.ts')
+  await new Promise(resolve => resolve('done'))
+  return [parts, texts, aliased, CONFIG, messages, readFileSync('/etc/hostname')]
+}) }
+`,
+      'test/parts/one.ts': 'export const one = 1',
+      'test/parts/skip.ts': 'export const skip = 1',
+      'test/langs/de.ts': 'export const hello = \'hallo\'',
+      'texts/a.txt': 'a',
+    })
+    const found = await inputs('test/globs.ts', 'all')
+    const fromCwd = (path: string) => relative(root, resolve(path)).split(sep).join('/')
+    expect([...found.keys()]).toEqual(expect.arrayContaining([
+      'const one in test/parts/one.ts',
+      'const hello in test/langs/de.ts',
+      'file texts/a.txt read by test/globs.ts',
+      `file ${fromCwd('config/app.json')} read by test/globs.ts`,
+      `file ${fromCwd('config/db.json')} read by test/globs.ts`,
+    ]))
+    // Not a skipped part, not a raw file's code, not an absolute path, not a promise's resolve().
+    expect([...found.keys()].filter(name => /skip|const .* texts\/|hostname|done/.test(name))).toEqual([])
+    expect(found.get('import.meta.glob ["@/lib/*.ts"] in test/globs.ts')).toBe('not followed')
   })
 
   it('counts the project\'s setup files and lists the modules the factory reaches', async () => {

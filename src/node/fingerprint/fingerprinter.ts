@@ -2,6 +2,7 @@ import type { KeyInput } from '../../shared/key.js'
 import type { CodeInputs, ModuleCodeInputs } from '../../shared/protocol.js'
 import type { ImportRef } from './module-facts.js'
 import type { CodeSummary, ModuleSummary } from './module-summary.js'
+import type { ImportGlob } from './references.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, extname, relative, resolve, sep } from 'node:path'
@@ -180,15 +181,17 @@ export class Fingerprinter {
       else if (Object.hasOwn(walk.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(walk.define[name])))
     }
     for (const specifier of code.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
-    for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, reference)
+    for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, resolve(dirname(file), reference))
+    // Where Vitest's workers run: the working directory of this process.
+    for (const reference of code.cwdFileRefs ?? []) this.addFileReference(walk, file, resolve(reference))
+    for (const glob of code.globs ?? []) await this.addGlob(walk, file, glob)
     for (const variable of code.env ?? []) {
       if (!WORKER_ENV.has(variable)) walk.env.set(`env ${variable} read by ${this.label(file)}`, variable)
     }
   }
 
-  /** A file the code reads by a path relative to its module: its content (a folder: its listing) counts. */
-  private addFileReference(walk: Walk, file: string, reference: string): void {
-    const target = resolve(dirname(file), reference)
+  /** A file the code reads: its content (a folder: its listing) counts. */
+  private addFileReference(walk: Walk, file: string, target: string): void {
     walk.onFile?.(target)
     let contentDigest = 'missing'
     try {
@@ -196,6 +199,25 @@ export class Fingerprinter {
     }
     catch {}
     walk.inputs.set(`file ${this.label(target)} read by ${this.label(file)}`, contentDigest)
+  }
+
+  /**
+   * Modules imported by pattern: every file it matches now counts, as a module (or, read raw, as
+   * a file), so a file added, removed or changed changes the key. Patterns start at the module
+   * (`./`, `../`) or the root (`/`), as Vite's do; an alias in a pattern is not followed.
+   */
+  private async addGlob(walk: Walk, file: string, glob: ImportGlob): Promise<void> {
+    const local = glob.patterns.map(pattern => pattern.replace(/^(!?)\//, (_, negated: string) => `${negated}${relative(dirname(file), this.root) || '.'}/`))
+    if (!local.every(pattern => /^!?\.{1,2}\//.test(pattern))) {
+      walk.inputs.set(`import.meta.glob ${JSON.stringify(glob.patterns)} in ${this.label(file)}`, 'not followed')
+      return
+    }
+    const { globSync } = await import('tinyglobby')
+    const matches = globSync(local, { cwd: dirname(file), absolute: true, dot: true, onlyFiles: true }).sort()
+    for (const match of matches) {
+      if (glob.raw) this.addFileReference(walk, file, match)
+      else await this.addImport(walk, file, { specifier: match, imported: '*' })
+    }
   }
 
   private async addDeclaration(walk: Walk, file: string, summary: ModuleSummary, name: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AnyNode, Program } from 'acorn'
 import type { ImportRef } from './module-facts.js'
-import type { References } from './references.js'
+import type { ImportGlob, References } from './references.js'
 import { digest } from '../../shared/digest.js'
 import { siteId } from '../../shared/protocol.js'
 import { analyzeCallSites, factoryArgument } from './call-sites.js'
@@ -9,7 +9,7 @@ import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
 /** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 6
+export const SUMMARY_VERSION = 7
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -20,6 +20,10 @@ export interface CodeSummary {
   dynamicImports: string[]
   /** Files the code reads by a path relative to its module (`new URL('./x.sql', import.meta.url)`). */
   fileRefs: string[]
+  /** Files the code reads by a path relative to the working directory (absent when none). */
+  cwdFileRefs?: string[]
+  /** Modules (or raw files) the code imports by pattern (absent when none). */
+  globs?: ImportGlob[]
   /** Environment variables the code reads by name (absent when none). */
   env?: string[]
 }
@@ -77,6 +81,8 @@ function summarizeCode(nodes: AnyNode[]): CodeSummary {
     membersOnly: Object.fromEntries([...references.membersOnly].map(([name, members]) => [name, [...members]])),
     dynamicImports: references.dynamicImports,
     fileRefs: references.fileRefs,
+    ...references.cwdFileRefs.length ? { cwdFileRefs: references.cwdFileRefs } : {},
+    ...references.globs.length ? { globs: references.globs } : {},
     ...references.env.length ? { env: references.env } : {},
   }
 }

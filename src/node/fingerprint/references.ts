@@ -13,9 +13,24 @@ export interface References {
    * `join(import.meta.dirname, 'x.sql')` (`resolve`, `__dirname` too): files the code reads.
    */
   fileRefs: string[]
+  /** Paths the code reads relative to the working directory: `readFileSync('data/x.sql')`, `join(process.cwd(), 'x')`. */
+  cwdFileRefs: string[]
+  /**
+   * Modules the code imports by pattern: `import.meta.glob('./data/*.json')`, and `import(\`./langs/${lang}.ts\`)`
+   * as Vite reads it (each `${…}` a `*`). `raw`: the files are read as text (`query: '?raw'`), not as modules.
+   */
+  globs: ImportGlob[]
   /** Environment variables the code reads by name: `process.env.SEED`, `process.env['SEED']`, `const { SEED } = process.env`, `import.meta.env.SEED`. */
   env: string[]
 }
+
+export interface ImportGlob {
+  patterns: string[]
+  raw?: true
+}
+
+// node:fs calls whose first argument is a path: a literal one is read relative to the working directory.
+const PATH_FIRST = new Set(['readFileSync', 'readFile', 'createReadStream', 'readdirSync', 'readdir', 'opendirSync', 'opendir', 'existsSync', 'exists', 'statSync', 'stat', 'lstatSync', 'lstat', 'accessSync', 'access'])
 
 /**
  * What some code refers to. Local variables that shadow a module binding are counted as
@@ -27,6 +42,8 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
   const usedWhole = new Set<string>()
   const dynamicImports: string[] = []
   const fileRefs: string[] = []
+  const cwdFileRefs: string[] = []
+  const globs: ImportGlob[] = []
   const env = new Set<string>()
   for (const node of nodes) {
     ancestor(node, {
@@ -49,11 +66,24 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
         }
       },
       CallExpression(call) {
+        if (isImportMetaGlob(call.callee)) {
+          const patterns = literalStrings(call.arguments[0])
+          if (patterns) globs.push(readsRaw(call.arguments[1]) ? { patterns, raw: true } : { patterns })
+          return
+        }
         const callee = call.callee.type === 'MemberExpression' && !call.callee.computed ? call.callee.property : call.callee
-        if (callee.type !== 'Identifier' || (callee.name !== 'join' && callee.name !== 'resolve')) return
+        if (callee.type !== 'Identifier') return
+        if (PATH_FIRST.has(callee.name)) {
+          const path = literalString(call.arguments[0])
+          if (path && !path.startsWith('/') && !/^[a-z][\w+.-]*:/i.test(path)) cwdFileRefs.push(path)
+          return
+        }
+        if (callee.name !== 'join' && callee.name !== 'resolve') return
         const [base, ...rest] = call.arguments
         const parts = rest.map(literalString)
-        if (isModuleLocation(base, 'dirname') && parts.length && parts.every(part => part !== undefined)) fileRefs.push(parts.join('/'))
+        if (!parts.length || !parts.every(part => part !== undefined)) return
+        if (isModuleLocation(base, 'dirname')) fileRefs.push(parts.join('/'))
+        else if (isWorkingDirectory(base)) cwdFileRefs.push(parts.join('/'))
       },
       Identifier(identifier, _state, ancestors) {
         names.add(identifier.name)
@@ -66,13 +96,74 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
         }
       },
       ImportExpression(expression) {
-        if (expression.source.type === 'Literal' && typeof expression.source.value === 'string')
+        if (expression.source.type === 'Literal' && typeof expression.source.value === 'string') {
           dynamicImports.push(expression.source.value)
+          return
+        }
+        const pattern = importPattern(expression.source)
+        if (pattern) globs.push({ patterns: [pattern] })
       },
     })
   }
   for (const name of usedWhole) members.delete(name)
-  return { names, membersOnly: members, dynamicImports, fileRefs, env: [...env].sort() }
+  return { names, membersOnly: members, dynamicImports, fileRefs, cwdFileRefs, globs, env: [...env].sort() }
+}
+
+/** `import.meta.glob` (Vite's, which Vitest runs). */
+function isImportMetaGlob(node: AnyNode): boolean {
+  return node.type === 'MemberExpression' && node.object.type === 'MetaProperty' && !node.computed
+    && node.property.type === 'Identifier' && node.property.name === 'glob'
+}
+
+/** `import.meta.glob(…, { query: '?raw' })` (or the older `as: 'raw'`): the files come in as text. */
+function readsRaw(options: AnyNode | undefined): boolean {
+  if (options?.type !== 'ObjectExpression') return false
+  return options.properties.some(property => property.type === 'Property' && !property.computed && property.key.type === 'Identifier'
+    && (property.key.name === 'query' || property.key.name === 'as') && /raw|url/.test(literalString(property.value) ?? ''))
+}
+
+/** `process.cwd()`. */
+function isWorkingDirectory(node: AnyNode | undefined): boolean {
+  return node?.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
+    && node.callee.object.type === 'Identifier' && node.callee.object.name === 'process'
+    && node.callee.property.type === 'Identifier' && node.callee.property.name === 'cwd'
+}
+
+/**
+ * The pattern of a dynamic import built from a template or a `+` of strings, as Vite's
+ * dynamic-import-vars reads it: each expression a `*` (one path segment). Only relative ones:
+ * Vite resolves nothing else either.
+ */
+function importPattern(node: AnyNode): string | undefined {
+  const parts: string[] = []
+  const collect = (part: AnyNode): void => {
+    if (part.type === 'BinaryExpression' && part.operator === '+') {
+      collect(part.left as AnyNode)
+      collect(part.right)
+    }
+    else if (part.type === 'TemplateLiteral') {
+      part.quasis.forEach((quasi, index) => {
+        parts.push(quasi.value.cooked ?? '')
+        if (index < part.expressions.length) parts.push('*')
+      })
+    }
+    else {
+      parts.push(literalString(part) ?? '*')
+    }
+  }
+  collect(node)
+  const pattern = parts.join('').replace(/\*+/g, '*')
+  return /^\.{1,2}\//.test(pattern) && pattern.includes('*') ? pattern.split('?')[0] : undefined
+}
+
+/** A string literal, or an array of them: `import.meta.glob`'s patterns. */
+function literalStrings(node: AnyNode | undefined): string[] | undefined {
+  if (node?.type === 'ArrayExpression') {
+    const items = node.elements.map(element => (element && element.type !== 'SpreadElement' ? literalString(element) : undefined))
+    return items.every(item => item !== undefined) ? items as string[] : undefined
+  }
+  const literal = literalString(node)
+  return literal === undefined ? undefined : [literal]
 }
 
 /** `process.env` or `import.meta.env`. */
