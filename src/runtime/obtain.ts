@@ -224,7 +224,8 @@ function storedForVerify(store: FixtureStore, job: Job): Encoded | null {
 /** Names what changed since the entry this fixture was last built or used from. */
 function missReason(store: FixtureStore, job: Job, stale: string[][]): string {
   try {
-    const changedReads = stale[0]
+    // Of the entries of this key, the one closest to now: its changes are the fewest.
+    const changedReads = stale.length ? stale.reduce((closest, changes) => (changes.length < closest.length ? changes : closest)) : undefined
     if (changedReads) return listChanges(changedReads.map(name => `${name} changed`))
     const previous = store.entries(job.slot).find(entry => entry.header.key !== job.key)
     if (previous) return explainChange(previous.header.inputs, job.inputs)

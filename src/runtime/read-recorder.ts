@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
 import { WORKER_ENV, workerState } from '../shared/recorded-check.js'
-import type { ReadKind } from '../shared/recorded-check.js'
+import type { Locality, ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
 
@@ -23,6 +23,8 @@ export interface Recording {
   provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
+  /** Whether it formatted or read dates in local time, or text by the default locale. */
+  locality: Set<Locality>
 }
 
 /** The bit of each way a path can be read. */
@@ -34,7 +36,7 @@ const storage = new AsyncLocalStorage<Recording>()
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set() }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), locality: new Set() }
   building++
   try {
     const value = await storage.run(recording, build)
@@ -76,6 +78,54 @@ function install(): void {
   // Named imports of node:fs in ES modules see the wrappers too.
   syncBuiltinESMExports()
   process.env = recordedEnv(process.env)
+  recordLocality()
+}
+
+// Builtins whose result depends on the process's time zone or default locale. Methods, not
+// constructors: a wrapped `Date` or `Intl.Collator` would no longer be its instances' `constructor`.
+// (A date made from local parts, `new Date(2024, 0, 1)`, and read only in UTC is not seen.)
+const LOCAL_TIME_METHODS = ['getFullYear', 'getMonth', 'getDate', 'getDay', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds', 'getTimezoneOffset', 'getYear', 'setFullYear', 'setMonth', 'setDate', 'setHours', 'setMinutes', 'setSeconds', 'setMilliseconds', 'setYear', 'toString', 'toDateString', 'toTimeString']
+// (An Intl service this Node lacks is skipped.)
+const localeMethods = (): Array<[object | undefined, string[]]> => [
+  [String.prototype, ['localeCompare', 'toLocaleUpperCase', 'toLocaleLowerCase']],
+  [Number.prototype, ['toLocaleString']],
+  [BigInt.prototype, ['toLocaleString']],
+  [Intl.NumberFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts']],
+  [Intl.Collator?.prototype, ['compare']],
+  [Intl.PluralRules?.prototype, ['select', 'selectRange']],
+  [Intl.RelativeTimeFormat?.prototype, ['format', 'formatToParts']],
+  [Intl.ListFormat?.prototype, ['format', 'formatToParts']],
+  [Intl.Segmenter?.prototype, ['segment']],
+  [Intl.DisplayNames?.prototype, ['of']],
+]
+const zonedLocaleMethods = (): Array<[object | undefined, string[]]> => [
+  [Date.prototype, ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']],
+  [Intl.DateTimeFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts']],
+]
+
+/** Notes a build's use of the time zone or the locale, as it notes a read of an env var. */
+function recordLocality(): void {
+  const uses = (...kinds: Locality[]) => (): void => {
+    const recording = storage.getStore()
+    if (recording) for (const kind of kinds) recording.locality.add(kind)
+  }
+  for (const method of LOCAL_TIME_METHODS) wrapUse(Date.prototype, method, uses('time zone'))
+  for (const [target, methods] of localeMethods()) for (const method of methods) wrapUse(target, method, uses('locale'))
+  for (const [target, methods] of zonedLocaleMethods()) for (const method of methods) wrapUse(target, method, uses('time zone', 'locale'))
+}
+
+/** Calls `use` before a method (or, for `format` and `compare`, the getter that hands out a bound function). */
+function wrapUse(target: object | undefined, method: string, use: () => void): void {
+  const descriptor = target && Object.getOwnPropertyDescriptor(target, method)
+  const original = descriptor?.get ?? descriptor?.value
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    use()
+    return (original as (...args: unknown[]) => unknown).apply(this, args)
+  }
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
+  Object.defineProperty(wrapper, WRAPPED, { value: true })
+  Object.defineProperty(target, method, descriptor!.get ? { ...descriptor, get: wrapper } : { ...descriptor, value: wrapper })
 }
 
 type Use = ReadKind | 'open' | 'output' | 'copy'

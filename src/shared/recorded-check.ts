@@ -25,6 +25,22 @@ export type ReadKind = 'content' | 'listing' | 'exists'
 const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked|written) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
+const RECORDED_LOCALITY = /^(time zone|locale) used by the factory$/
+
+/**
+ * What dates and text formatted without an explicit zone or locale depend on: the process's time
+ * zone (`TZ`, else the system's) and its default locale (`LANG`, `LC_ALL`, else the system's).
+ */
+export type Locality = 'time zone' | 'locale'
+
+/** The name of a recorded use of the time zone or the locale: `time zone used by the factory`. */
+export const localityInputName = (kind: Locality): string => `${kind} used by the factory`
+
+/** The time zone or default locale this process formats with now (a `TZ` set at run time counts). */
+export function localityDigest(kind: Locality): string {
+  const { timeZone, locale } = new Intl.DateTimeFormat().resolvedOptions()
+  return digest(kind === 'time zone' ? timeZone : locale)
+}
 
 /** The name of a provided value's recorded read, as the factory wrote it: `inject('dbUrl') read by the factory`. */
 export const providedInputName = (key: string): string => `inject('${key}') read by the factory`
@@ -43,6 +59,8 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (env) return envDigest(env[1]!)
   const provided = RECORDED_PROVIDED.exec(name)
   if (provided) return providedDigest(provided[1]!)
+  const locality = RECORDED_LOCALITY.exec(name)
+  if (locality) return localityDigest(locality[1] as Locality)
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
   const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'

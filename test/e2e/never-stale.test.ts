@@ -365,6 +365,55 @@ test('fresh', ({ globbed, raw, schema, word }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds a value formatted in local time or by the default locale when the time zone or the locale changes, and only such a value', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const at = () => new Date(Date.UTC(2024, 0, 1, 23, 30))
+const test = base.extend({
+  when: cached(async () => {
+    ${log('when')}
+    return at().toLocaleString()
+  }),
+  day: cached(async () => {
+    ${log('day')}
+    return at().getDate()
+  }),
+  amount: cached(async () => {
+    ${log('amount')}
+    return (1234.5).toLocaleString()
+  }),
+  plain: cached(async () => {
+    ${log('plain')}
+    console.log('built at', Date.now())
+    return [at().toISOString(), ['b', 'a'].sort().join()]
+  }),
+})
+test('values are made here', ({ when, day, amount, plain }) => {
+  expect(when).toBe(at().toLocaleString())
+  expect(day).toBe(at().getDate())
+  expect(amount).toBe((1234.5).toLocaleString())
+  expect(plain).toEqual([at().toISOString(), 'a,b'])
+})
+`,
+  })
+  const utc = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8' }
+  await runOk(project, [], utc)
+  expect(project.takeBuilds()).toEqual(['amount', 'day', 'plain', 'when'])
+  await runOk(project, [], utc)
+  expect(project.takeBuilds()).toEqual([])
+  const zoned = await runOk(project, [], { ...utc, TZ: 'Asia/Tokyo', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['day', 'when'])
+  expect(zoned.stderr).toMatch(/day: built in \d+ ms \(time zone used by the factory changed\)/)
+  const german = await runOk(project, [], { ...utc, LC_ALL: 'de_DE.UTF-8', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['amount', 'when'])
+  expect(german.stderr).toMatch(/amount: built in \d+ ms \(locale used by the factory changed\)/)
+  await runOk(project, [], utc)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('counts files a factory reads in a sibling package of the workspace (a monorepo)', async () => {
   const project = Project.create({
     'package.json': JSON.stringify({ type: 'module', private: true, workspaces: ['packages/*'] }),
