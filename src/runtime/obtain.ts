@@ -89,8 +89,10 @@ export async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtain
   }
   if (!release) return reuse(store, job, published)!
   try {
-    // Another worker may have built it while this one waited for the lock.
-    const again = reuse(store, job, lookUp(store, job, rebuildAnyway))
+    // Another worker may have built it while this one waited for the lock. (This look is at every
+    // entry of the key, not only the one read ahead: its stale ones name what changed.)
+    const underLock = lookUp(store, job, rebuildAnyway)
+    const again = reuse(store, job, underLock)
     if (again) return again
     // Under the lock, so workers missing together download it once.
     const shared = remote && !rebuildAnyway && await fromRemote(store, remote, job)
@@ -101,7 +103,7 @@ export async function obtain(job: Job, early: EarlyEntry | null): Promise<Obtain
       ? 'refresh requested'
       : config.mode === 'verify'
         ? encoded => (!stored ? 'verify: nothing stored to compare' : sameEncoding(stored, encoded) ? 'verify: same as stored' : 'verify: differs from the stored value')
-        : missReason(store, job, looked.stale)
+        : missReason(store, job, underLock.stale.length ? underLock.stale : looked.stale)
     const publish: Publish = (fields, payload) => {
       try {
         store.write(slot, fields, payload, config)

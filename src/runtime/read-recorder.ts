@@ -2,6 +2,7 @@
 // files it opens, lists or checks through node:fs, and the environment variables it reads.
 // Each build runs in its own AsyncLocalStorage context, so concurrent builds in a worker never mix.
 import fs from 'node:fs'
+import os from 'node:os'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { syncBuiltinESMExports } from 'node:module'
 import { isAbsolute, resolve } from 'node:path'
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
 import { WORKER_ENV, workerState } from '../shared/recorded-check.js'
-import type { Locality, ReadKind } from '../shared/recorded-check.js'
+import type { MachineFact, ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
 
@@ -23,8 +24,8 @@ export interface Recording {
   provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
-  /** Whether it formatted or read dates in local time, or text by the default locale. */
-  locality: Set<Locality>
+  /** What it used of the machine: the time zone or the default locale (a date in local time, text by locale), the platform, the home folder… */
+  machine: Set<MachineFact>
 }
 
 /** The bit of each way a path can be read. */
@@ -36,7 +37,7 @@ const storage = new AsyncLocalStorage<Recording>()
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), locality: new Set() }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), machine: new Set() }
   building++
   try {
     const value = await storage.run(recording, build)
@@ -75,10 +76,10 @@ function install(): void {
     for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
     for (const method of ['copyFile', 'copyFileSync', 'cp', 'cpSync']) wrap(target, method, 'copy')
   }
-  // Named imports of node:fs in ES modules see the wrappers too.
+  recordMachine()
+  // Named imports of node:fs and node:os in ES modules see the wrappers too.
   syncBuiltinESMExports()
   process.env = recordedEnv(process.env)
-  recordLocality()
 }
 
 // Builtins whose result depends on the process's time zone or default locale. Methods, not
@@ -103,15 +104,38 @@ const zonedLocaleMethods = (): Array<[object | undefined, string[]]> => [
   [Intl.DateTimeFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts']],
 ]
 
-/** Notes a build's use of the time zone or the locale, as it notes a read of an env var. */
-function recordLocality(): void {
-  const uses = (...kinds: Locality[]) => (): void => {
+// What a machine fact is read through: functions of node:os, properties of process and node:os.
+const OS_FUNCTIONS = ['platform', 'arch', 'type', 'release', 'version', 'machine', 'endianness', 'homedir', 'hostname', 'userInfo', 'cpus', 'availableParallelism', 'totalmem'] as const
+const PROPERTIES: Array<[object, string, MachineFact]> = [[process, 'platform', 'process.platform'], [process, 'arch', 'process.arch'], [os, 'EOL', 'os.EOL']]
+
+/** Notes a build's use of the machine (its time zone, its locale, its platform…), as it notes an env read. */
+function recordMachine(): void {
+  const uses = (...facts: MachineFact[]) => (): void => {
     const recording = storage.getStore()
-    if (recording) for (const kind of kinds) recording.locality.add(kind)
+    if (recording) for (const fact of facts) recording.machine.add(fact)
   }
   for (const method of LOCAL_TIME_METHODS) wrapUse(Date.prototype, method, uses('time zone'))
   for (const [target, methods] of localeMethods()) for (const method of methods) wrapUse(target, method, uses('locale'))
   for (const [target, methods] of zonedLocaleMethods()) for (const method of methods) wrapUse(target, method, uses('time zone', 'locale'))
+  for (const name of OS_FUNCTIONS) wrapUse(os, name, uses(`os.${name}()`))
+  for (const [target, name, fact] of PROPERTIES) {
+    const descriptor = Object.getOwnPropertyDescriptor(target, name)
+    if (!descriptor || !('value' in descriptor) || !descriptor.configurable) continue
+    const use = uses(fact)
+    let value: unknown = descriptor.value
+    Object.defineProperty(target, name, {
+      enumerable: descriptor.enumerable,
+      configurable: true,
+      get: () => {
+        use()
+        return value
+      },
+      // A test that stubs the platform still can.
+      set: (next: unknown) => {
+        value = next
+      },
+    })
+  }
 }
 
 /** Calls `use` before a method (or, for `format` and `compare`, the getter that hands out a bound function). */

@@ -5,7 +5,7 @@ import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
 import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
-import { digestOf, envDigest, localityDigest, localityInputName, providedDigest, providedInputName } from '../shared/recorded-check.js'
+import { digestOf, envDigest, machineDigest, machineInputName, providedDigest, providedInputName } from '../shared/recorded-check.js'
 import { USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
@@ -39,7 +39,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   }
   for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
-  for (const kind of recording.locality) lines.push(`${localityInputName(kind)}\0${localityDigest(kind)}`)
+  for (const fact of recording.machine) lines.push(`${machineInputName(fact)}\0${machineDigest(fact)}`)
   const inputs: KeyInput[] = []
   for (const line of lines.sort()) {
     const cut = line.indexOf('\0')

@@ -2,6 +2,7 @@
 // in the main process ask the same question, whether each recorded input is what it was.
 import type { KeyInput } from './key.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import os from 'node:os'
 import { resolve } from 'node:path'
 import { serialize } from 'node:v8'
 import { contentDigest, digest } from './digest.js'
@@ -25,21 +26,48 @@ export type ReadKind = 'content' | 'listing' | 'exists'
 const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked|written) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
-const RECORDED_LOCALITY = /^(time zone|locale) used by the factory$/
+const RECORDED_MACHINE = /^(.+) used by the factory$/
 
 /**
- * What dates and text formatted without an explicit zone or locale depend on: the process's time
- * zone (`TZ`, else the system's) and its default locale (`LANG`, `LC_ALL`, else the system's).
+ * What a value can depend on beyond files and env vars: the machine, and the process's time zone
+ * (`TZ`, else the system's) and default locale (`LANG`, `LC_ALL`, else the system's), read as they
+ * are now. A machine's own facts matter where entries are shared (the remote tier); fleeting ones
+ * (free memory, load, uptime, a CPU's times) are not among them, nor the temp dir (a scratch place).
  */
-export type Locality = 'time zone' | 'locale'
+const MACHINE_FACTS = {
+  'time zone': () => new Intl.DateTimeFormat().resolvedOptions().timeZone,
+  'locale': () => new Intl.DateTimeFormat().resolvedOptions().locale,
+  'process.platform': () => process.platform,
+  'process.arch': () => process.arch,
+  'os.EOL': () => os.EOL,
+  'os.platform()': () => os.platform(),
+  'os.arch()': () => os.arch(),
+  'os.type()': () => os.type(),
+  'os.release()': () => os.release(),
+  'os.version()': () => os.version(),
+  'os.machine()': () => os.machine(),
+  'os.endianness()': () => os.endianness(),
+  'os.homedir()': () => os.homedir(),
+  'os.hostname()': () => os.hostname(),
+  'os.userInfo()': () => JSON.stringify(os.userInfo()),
+  'os.cpus()': () => JSON.stringify(os.cpus().map(cpu => cpu.model)),
+  'os.availableParallelism()': () => os.availableParallelism(),
+  'os.totalmem()': () => os.totalmem(),
+} satisfies Record<string, () => unknown>
 
-/** The name of a recorded use of the time zone or the locale: `time zone used by the factory`. */
-export const localityInputName = (kind: Locality): string => `${kind} used by the factory`
+export type MachineFact = keyof typeof MACHINE_FACTS
 
-/** The time zone or default locale this process formats with now (a `TZ` set at run time counts). */
-export function localityDigest(kind: Locality): string {
-  const { timeZone, locale } = new Intl.DateTimeFormat().resolvedOptions()
-  return digest(kind === 'time zone' ? timeZone : locale)
+/** The name of a recorded use of a machine fact: `time zone used by the factory`. */
+export const machineInputName = (fact: MachineFact): string => `${fact} used by the factory`
+
+/** A machine fact's digest as this process sees it now (a `TZ` set at run time counts). */
+export function machineDigest(fact: MachineFact): string {
+  try {
+    return digest(String(MACHINE_FACTS[fact]()))
+  }
+  catch {
+    return 'unavailable'
+  }
 }
 
 /** The name of a provided value's recorded read, as the factory wrote it: `inject('dbUrl') read by the factory`. */
@@ -59,8 +87,8 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (env) return envDigest(env[1]!)
   const provided = RECORDED_PROVIDED.exec(name)
   if (provided) return providedDigest(provided[1]!)
-  const locality = RECORDED_LOCALITY.exec(name)
-  if (locality) return localityDigest(locality[1] as Locality)
+  const machine = RECORDED_MACHINE.exec(name)
+  if (machine && Object.hasOwn(MACHINE_FACTS, machine[1]!)) return machineDigest(machine[1] as MachineFact)
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
   const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'

@@ -365,10 +365,22 @@ test('fresh', ({ globbed, raw, schema, word }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
-it('rebuilds a value formatted in local time or by the default locale when the time zone or the locale changes, and only such a value', async () => {
+it('rebuilds a value that used the machine (time zone, locale, platform, home folder) when that changed, and only such a value', async () => {
   const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { setupFiles: ['test/setup.ts'] } })
+`,
+    // Another machine, as the factory sees it: what process.platform says. (The variable is read by
+    // a computed name, which nothing keys: only the platform changes.)
+    'test/setup.ts': `
+const pretend = process.env[['PRETEND', 'PLATFORM'].join('_')]
+if (pretend) Object.defineProperty(process, 'platform', { value: pretend, configurable: true })
+`,
     'test/a.test.ts': `
 import { appendFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { test as base, expect } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
 const at = () => new Date(Date.UTC(2024, 0, 1, 23, 30))
@@ -385,32 +397,43 @@ const test = base.extend({
     ${log('amount')}
     return (1234.5).toLocaleString()
   }),
+  tool: cached(async () => {
+    ${log('tool')}
+    return { bin: process.platform === 'win32' ? 'tool.exe' : 'tool', config: homedir() + '/.toolrc' }
+  }),
   plain: cached(async () => {
     ${log('plain')}
     console.log('built at', Date.now())
     return [at().toISOString(), ['b', 'a'].sort().join()]
   }),
 })
-test('values are made here', ({ when, day, amount, plain }) => {
+test('values are made here', ({ when, day, amount, tool, plain }) => {
   expect(when).toBe(at().toLocaleString())
   expect(day).toBe(at().getDate())
   expect(amount).toBe((1234.5).toLocaleString())
+  expect(tool).toEqual({ bin: process.platform === 'win32' ? 'tool.exe' : 'tool', config: homedir() + '/.toolrc' })
   expect(plain).toEqual([at().toISOString(), 'a,b'])
 })
 `,
   })
-  const utc = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8' }
-  await runOk(project, [], utc)
-  expect(project.takeBuilds()).toEqual(['amount', 'day', 'plain', 'when'])
-  await runOk(project, [], utc)
+  const here = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8', HOME: project.dir }
+  await runOk(project, [], here)
+  expect(project.takeBuilds()).toEqual(['amount', 'day', 'plain', 'tool', 'when'])
+  await runOk(project, [], here)
   expect(project.takeBuilds()).toEqual([])
-  const zoned = await runOk(project, [], { ...utc, TZ: 'Asia/Tokyo', ...DEBUG })
+  const zoned = await runOk(project, [], { ...here, TZ: 'Asia/Tokyo', ...DEBUG })
   expect(project.takeBuilds()).toEqual(['day', 'when'])
   expect(zoned.stderr).toMatch(/day: built in \d+ ms \(time zone used by the factory changed\)/)
-  const german = await runOk(project, [], { ...utc, LC_ALL: 'de_DE.UTF-8', ...DEBUG })
+  const german = await runOk(project, [], { ...here, LC_ALL: 'de_DE.UTF-8', ...DEBUG })
   expect(project.takeBuilds()).toEqual(['amount', 'when'])
   expect(german.stderr).toMatch(/amount: built in \d+ ms \(locale used by the factory changed\)/)
-  await runOk(project, [], utc)
+  const windows = await runOk(project, [], { ...here, PRETEND_PLATFORM: 'win32', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['tool'])
+  expect(windows.stderr).toMatch(/tool: built in \d+ ms \(process\.platform used by the factory changed\)/)
+  const elsewhere = await runOk(project, [], { ...here, HOME: join(project.dir, 'test'), ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['tool'])
+  expect(elsewhere.stderr).toMatch(/tool: built in \d+ ms \(os\.homedir\(\) used by the factory changed\)/)
+  await runOk(project, [], here)
   expect(project.takeBuilds()).toEqual([])
 })
 

@@ -116,8 +116,8 @@ export class Fingerprinter {
   private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
     const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map() }
     walk.inputs.set('factory', site.factory.digest)
-    // The factory's own env reads happen while it builds, where they are recorded.
-    await this.follow(walk, file, summary, { ...site.factory, env: [] })
+    // The factory's own env and file reads happen while it builds, where they are recorded.
+    await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] })
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })

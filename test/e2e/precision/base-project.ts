@@ -4,8 +4,8 @@
 const log = (name: string) => `appendFileSync('builds.log', '${name}\\n')`
 
 export const FIXTURE_NAMES = [
-  'aliased', 'chained', 'classy', 'constant', 'defined', 'dynamic', 'envSeed', 'filesIn',
-  'fromBase', 'json', 'keyed', 'local', 'perTest', 'pkg', 'stats', 'withConfig', 'words',
+  'aliased', 'chained', 'classy', 'constant', 'dated', 'defined', 'dynamic', 'envSeed', 'filesIn',
+  'fromBase', 'globbed', 'json', 'keyed', 'local', 'perTest', 'pkg', 'stats', 'withConfig', 'words',
 ]
 
 export const BASE_FILES: Record<string, string> = {
@@ -73,7 +73,11 @@ export function aliasHelper(): string {
   return 'from lib-b'
 }
 `,
+  'src/parts.ts': `
+export const parts = import.meta.glob('../data/parts/*.json', { eager: true, import: 'default' })
+`,
   'data/words.json': '["alpha", "beta", "gamma"]',
+  'data/parts/a.json': '{ "part": "a" }',
   'data/notes.txt': 'first note\n',
   'node_modules/tiny-lib/package.json': JSON.stringify({ name: 'tiny-lib', version: '1.0.0', type: 'module', exports: './index.js' }),
   'node_modules/tiny-lib/index.js': `export function version() { return 'tiny' }\n`,
@@ -94,6 +98,7 @@ import { version } from 'tiny-lib'
 import { Counter } from '../src/counter'
 import { mean, tokenize } from '../src/index'
 import wordList from '../data/words.json'
+import { parts } from '../src/parts'
 
 declare const __FLAVOR__: string
 
@@ -178,6 +183,14 @@ export const test = base.extend({
     ${log('fromBase')}
     return shared.level * 10
   }),
+  globbed: cached(async () => {
+    ${log('globbed')}
+    return Object.keys(parts).length
+  }),
+  dated: cached(async () => {
+    ${log('dated')}
+    return new Date(Date.UTC(2024, 0, 1, 23)).toLocaleDateString('en-US')
+  }),
   perTest: cached(async ({ task }) => {
     ${log('perTest')}
     return task.name
@@ -190,8 +203,8 @@ export { unrelatedLocal }
 import { expect } from 'vitest'
 import { test } from './fixtures'
 
-test('every fixture', ({ aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, perTest, pkg, stats, withConfig, words }) => {
-  expect([aliased, chained, classy, constant, defined, dynamic, envSeed, filesIn, fromBase, json, keyed, local, perTest, pkg, stats, withConfig, words]).toHaveLength(17)
+test('every fixture', ({ aliased, chained, classy, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words }) => {
+  expect([aliased, chained, classy, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words]).toHaveLength(19)
   expect(perTest).toBe(expect.getState().currentTestName)
 })
 `,

@@ -37,6 +37,8 @@ const CASES: EditCase[] = [
   { title: 'a sibling export of a re-exported helper', edit: p => p.edit('src/stats.ts', `Math.floor(values.length / 2)`, `Math.ceil(values.length / 2)`), rebuilds: [] },
   { title: 'a dynamically imported module', edit: p => p.edit('src/lazy.ts', `'lazy'`, `'lazier'`), rebuilds: ['dynamic'] },
   { title: 'an imported JSON file', edit: p => p.write('data/words.json', '["alpha", "beta"]'), rebuilds: ['json'] },
+  { title: 'a new file an import.meta.glob matches', edit: p => p.write('data/parts/b.json', '{ "part": "b" }'), rebuilds: ['globbed'] },
+  { title: 'a file an import.meta.glob matches', edit: p => p.write('data/parts/a.json', '{ "part": "A" }'), rebuilds: ['globbed'] },
   { title: 'a method of an imported class', edit: p => p.edit('src/counter.ts', `return items.length`, `return new Set(items).size`), rebuilds: ['classy'] },
   // Packages: the installed version, not the code
   { title: 'a package version', edit: p => p.edit('node_modules/tiny-lib/package.json', `"version":"1.0.0"`, `"version":"1.1.0"`), rebuilds: ['pkg'] },
@@ -51,6 +53,8 @@ const CASES: EditCase[] = [
   { title: 'an alias pointed elsewhere', edit: p => p.edit('vitest.config.ts', `'./lib-a'`, `'./lib-b'`), rebuilds: ['aliased'] },
   { title: 'a define value', edit: p => p.edit('vitest.config.ts', `JSON.stringify('vanilla')`, `JSON.stringify('chocolate')`), rebuilds: ['defined'] },
   // Declared inputs
+  // The machine, where a factory used it
+  { title: 'the time zone', env: { TZ: 'Asia/Tokyo' }, rebuilds: ['dated'] },
   { title: 'an env variable', env: { SEED: '42' }, rebuilds: ['envSeed'] },
   { title: 'a declared file', edit: p => p.write('data/notes.txt', 'second note\n'), rebuilds: ['filesIn'] },
   { title: 'a new file matching a declared glob', edit: p => p.write('data/more.txt', 'more\n'), rebuilds: ['filesIn'] },
