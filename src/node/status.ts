@@ -14,6 +14,7 @@ import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { digest } from '../shared/digest.js'
 import { describeError } from '../shared/describe-error.js'
 import { FORMAT_VERSION, listChanges } from '../shared/key.js'
+import { builtinModuleLabel } from '../shared/protocol.js'
 import { byCodeUnits } from '../shared/order.js'
 import { changedRecordedInputs, envDigest, isRecordedProvided, recordScope } from '../shared/recorded-check.js'
 import { openStore } from '../store/open-store.js'
@@ -117,9 +118,10 @@ async function findSites(run: StatusRun): Promise<{ sites: Site[], mocks: Mocks 
     const path = resolve(run.root, file)
     const code = readFileSync(path, 'utf8')
     for (const [, , specifier] of code.matchAll(MOCK_CALL)) {
-      const target = await run.view.resolver(specifier!, path)
-      if (!target) continue
-      const module = moduleName(target, run.root)
+      const builtin = builtinModuleLabel(specifier!)
+      const target = builtin ? undefined : await run.view.resolver(specifier!, path)
+      const module = builtin ?? (target && moduleName(target, run.root))
+      if (!module) continue
       mocks.set(module, [...mocks.get(module) ?? [], file])
     }
     if (!code.includes(PACKAGE_NAME)) continue

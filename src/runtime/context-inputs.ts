@@ -7,7 +7,7 @@ import { relative, sep } from 'node:path'
 import { serialize } from 'node:v8'
 import { expect } from 'vitest'
 import { digest } from '../shared/digest.js'
-import { CONTEXT_BUILTINS } from '../shared/protocol.js'
+import { builtinModuleLabel, CONTEXT_BUILTINS } from '../shared/protocol.js'
 import { workerState } from '../shared/recorded-check.js'
 import { checkValue } from './value-check.js'
 
@@ -169,6 +169,8 @@ function mocksInForce(): MockedModule[] {
 
 /** The reached module a mocked id stands for: a local module by path, a package by name. */
 function reachedModule(id: string, reached: readonly string[], root: string): string | undefined {
+  const builtin = builtinModuleLabel(id)
+  if (builtin) return reached.includes(builtin) ? builtin : undefined
   const path = id.split('?')[0]!
   const local = relative(root, path).split(sep).join('/')
   if (reached.includes(local)) return local

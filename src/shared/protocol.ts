@@ -1,6 +1,7 @@
 // The one boundary between the main process (plugin) and the workers (cached()).
 // Everything a worker learns from the plugin travels in these shapes.
 import type { KeyInput } from './key.js'
+import { isBuiltin } from 'node:module'
 
 export type CacheMode = 'on' | 'off' | 'readonly' | 'verify'
 
@@ -139,6 +140,17 @@ export interface CodeInputs {
 export const PROVIDE_KEY = 'vitest-fixture-cache'
 
 /** What Vitest puts in every test context: never a fixture, never searched for, never a value to chain on. */
+/**
+ * How a reached Node builtin is named among a factory's modules (`node:fs`, whether imported as
+ * `fs` or `node:fs`): a test file that mocks it (`vi.mock('node:fs', …)`, memfs) changes the value.
+ * Undefined when the id is not a builtin.
+ */
+export function builtinModuleLabel(id: string): string | undefined {
+  const path = id.split('?')[0]!
+  // `node:test` and `node:sqlite` exist only with the prefix: a package may be called `test`.
+  return isBuiltin(path) ? `node:${path.replace(/^node:/, '')}` : undefined
+}
+
 export const CONTEXT_BUILTINS: ReadonlySet<string> = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
 /** Set on globalThis by the CLI's `status` before it starts Vitest: the plugin then starts no run of its own. */

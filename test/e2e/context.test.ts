@@ -55,6 +55,47 @@ test('a mock the factory does not reach changes nothing', ({ corpus }) => { expe
   expect(project.takeBuilds()).toHaveLength(7)
 })
 
+it('keeps a value built under a mock of a Node builtin (node:fs, as memfs would be) apart from the real one, in either spelling', async () => {
+  const project = Project.create({
+    'data/words.txt': 'real words',
+    'test/fixtures.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  words: cached(async () => {
+    ${log('words')}
+    return readFileSync('data/words.txt', 'utf8')
+  }),
+})
+`,
+    'test/memory.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.mock('node:fs', async importOriginal => ({ ...await importOriginal<typeof import('node:fs')>(), readFileSync: () => 'words in memory' }))
+test('in memory', ({ words }) => { expect(words).toBe('words in memory') })
+`,
+    'test/unprefixed.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.mock('fs', async importOriginal => ({ ...await importOriginal<typeof import('node:fs')>(), readFileSync: () => 'words in memory' }))
+test('in memory', ({ words }) => { expect(words).toBe('words in memory') })
+`,
+    'test/real.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('on disk', ({ words }) => { expect(words).toBe('real words') })
+`,
+  })
+  await runOk(project, ['test/memory.test.ts'])
+  expect(project.takeBuilds()).toEqual(['words'])
+  // The real value is built once and reused; each file that mocks builds its own, never stored.
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['words', 'words', 'words'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['words', 'words'])
+})
+
 it('keys a factory that receives task on its test: each test gets its own value, on every run', async () => {
   const project = Project.create({
     'test/a.test.ts': `

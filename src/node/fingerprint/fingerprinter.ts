@@ -8,7 +8,7 @@ import { isBuiltin } from 'node:module'
 import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
-import { CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
+import { builtinModuleLabel, CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
 import { WORKER_ENV } from '../../shared/recorded-check.js'
 import { parseModule } from './module-facts.js'
 import { summarizeModule } from './module-summary.js'
@@ -230,9 +230,18 @@ export class Fingerprinter {
   }
 
   private async addImport(walk: Walk, importer: string, ref: ImportRef): Promise<void> {
-    if (isBuiltin(ref.specifier)) return
+    // A builtin's code is Node's (the node input), but a test file may mock it.
+    const builtin = builtinModuleLabel(ref.specifier)
+    if (builtin) {
+      walk.modules.add(builtin)
+      return
+    }
     const target = await walk.resolver(ref.specifier, importer)
-    if (!target || target.startsWith('\0') || isBuiltin(target)) {
+    if (target && builtinModuleLabel(target)) {
+      walk.modules.add(builtinModuleLabel(target)!)
+      return
+    }
+    if (!target || target.startsWith('\0')) {
       walk.inputs.set(`import ${ref.specifier} in ${this.label(importer)}`, target ? 'virtual' : 'unresolved')
       return
     }
