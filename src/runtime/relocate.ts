@@ -29,7 +29,10 @@ export function relocatable(encoded: Encoded, workspace: string): Relocation {
   do placeholder = `<vitest-fixture-cache:workspace:${randomBytes(6).toString('hex')}>`
   while (encoded.text.includes(placeholder))
   const text = encoded.text.replace(boundedPath(escaped), placeholder)
-  return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, placeholder, ...pinned }
+  // Where the path runs on into other text (`cd /p && npm test`), it cannot be told from a sibling
+  // folder's name (`/p && npm test` may be one): the entry is tied to this folder instead.
+  const unbounded = text.includes(escaped) ? { pinned: projectFolderInput(workspace) } : pinned
+  return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, placeholder, ...unbounded }
 }
 
 function holdsPath(parts: readonly Buffer[], workspace: string): boolean {

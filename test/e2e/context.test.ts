@@ -347,8 +347,13 @@ const test = base.extend({
     ${log('binary')}
     return new Map([['dataFile', fileURLToPath(new URL('../data/x.txt', import.meta.url))]])
   }),
+  command: cached(async () => {
+    ${log('command')}
+    return \`cd \${process.cwd()} && npm test\`
+  }),
 })
-test('paths exist', ({ paths, binary }) => {
+test('paths exist', ({ paths, binary, command }) => {
+  expect(command).toBe(\`cd \${process.cwd()} && npm test\`)
   expect(existsSync(paths.dataFile)).toBe(true)
   expect(paths.dataFile).toBe(fileURLToPath(new URL('../data/x.txt', import.meta.url)))
   expect(paths.url).toBe(new URL('../data/x.txt', import.meta.url).href)
@@ -358,11 +363,12 @@ test('paths exist', ({ paths, binary }) => {
 `,
   })
   await runOk(project)
-  expect(project.takeBuilds()).toEqual(['binary', 'paths'])
+  expect(project.takeBuilds()).toEqual(['binary', 'command', 'paths'])
   const before = project.dir
   project.move()
   expect(existsSync(before)).toBe(false)
   await runOk(project)
-  // Text values are relocated; a Map (stored by node:v8) is keyed on the folder instead.
-  expect(project.takeBuilds()).toEqual(['binary'])
+  // Text values are relocated; a Map (stored by node:v8), and text where the path runs on into
+  // other text, are keyed on the folder instead.
+  expect(project.takeBuilds()).toEqual(['binary', 'command'])
 })
