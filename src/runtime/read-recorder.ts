@@ -1,5 +1,6 @@
 // Records what a factory reads while it builds, as Go's test cache does (internal/testlog): the
-// files it opens, lists or checks through node:fs, and the environment variables it reads.
+// files it opens, lists or checks through node:fs, the environment variables and provided values
+// it reads, and what it uses of the machine (time zone, locale, platform, home folder…).
 // Each build runs in its own AsyncLocalStorage context, so concurrent builds in a worker never mix.
 import fs from 'node:fs'
 import os from 'node:os'
@@ -143,12 +144,10 @@ function wrapUse(target: object | undefined, method: string, use: () => void): v
   const descriptor = target && Object.getOwnPropertyDescriptor(target, method)
   const original = descriptor?.get ?? descriptor?.value
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+  const wrapper = standIn(function (this: unknown, ...args: unknown[]): unknown {
     use()
     return (original as (...args: unknown[]) => unknown).apply(this, args)
-  }
-  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
-  Object.defineProperty(wrapper, WRAPPED, { value: true })
+  }, original)
   Object.defineProperty(target, method, descriptor!.get ? { ...descriptor, get: wrapper } : { ...descriptor, value: wrapper })
 }
 
@@ -179,10 +178,14 @@ function wrap(target: Record<string, unknown>, method: string, use: Use, paths =
 }
 
 function replace(target: Record<string, unknown>, method: string, original: unknown, wrapper: (...args: unknown[]) => unknown): void {
-  // Keep what callers look up on the function (`util.promisify.custom` on fs.exists, `.native`).
+  target[method] = standIn(wrapper, original)
+}
+
+/** The wrapper, looking like the original to callers, and marked so it is never wrapped twice. */
+function standIn<T extends (...args: any[]) => unknown>(wrapper: T, original: unknown): T {
+  // Keep what callers look up on the function (`util.promisify.custom` on fs.exists, `.native`, its name).
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
-  Object.defineProperty(wrapper, WRAPPED, { value: true })
-  target[method] = wrapper
+  return Object.defineProperty(wrapper, WRAPPED, { value: true })
 }
 
 /** Calls the original read; `digest` keeps the digest of what it returned and passes it on. */

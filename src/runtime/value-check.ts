@@ -151,17 +151,7 @@ function isPlainTree(value: object, depth: number): boolean {
 }
 
 function isPlainChild(child: unknown, depth: number): boolean {
-  switch (typeof child) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return Number.isFinite(child) && !Object.is(child, -0)
-    case 'object':
-      return child === null || isPlainTree(child, depth + 1)
-    default:
-      return false
-  }
+  return typeof child === 'object' && child !== null ? isPlainTree(child, depth + 1) : isJsonExact(child)
 }
 
 function keyPath(visit: Visit): ValuePath {
