@@ -22,8 +22,10 @@ const FOLDER = Buffer.from('\0vitest-fixture-cache:dir\0')
 export function snapshotDir(root: string, label: string): Buffer {
   const nodes: Node[] = []
   const contents: Buffer[] = []
-  // The path as given and as the file system names it (a factory may write either).
-  const roots = [...new Set([realpathSync(root), root])].map(path => Buffer.from(path))
+  // The path as given and as the file system names it (a factory may write either: macOS's
+  // temp folders are under /var, which is /private/var).
+  const rootPaths = [...new Set([realpathSync(root), root])]
+  const roots = rootPaths.map(path => Buffer.from(path))
   const visit = (folder: string): void => {
     for (const name of readdirSync(folder).sort()) {
       const file = join(folder, name)
@@ -33,8 +35,8 @@ export function snapshotDir(root: string, label: string): Buffer {
       if (stats.isSymbolicLink()) {
         const target = readlinkSync(file)
         // A link into the folder being built would point nowhere once restored elsewhere: kept relative.
-        const inside = isAbsolute(target) && !relative(root, target).startsWith('..')
-        nodes.push({ path, type: 'link', target: inside ? relative(dirname(file), target) || '.' : target })
+        const base = isAbsolute(target) ? rootPaths.find(path => !relative(path, target).startsWith('..')) : undefined
+        nodes.push({ path, type: 'link', target: base === undefined ? target : relative(join(base, dirname(path)), target) || '.' })
       }
       else if (stats.isDirectory()) {
         nodes.push({ path, type: 'dir', mode })

@@ -15,9 +15,14 @@ export interface RecordScope {
   ignored: string[]
 }
 
-/** The scope of a run's recording: its workspace, less its cache dir and journal. */
+/**
+ * The scope of a run's recording: its workspace, less its cache dir, its journal and where
+ * cachedDir() folders are made (a dependent that reads its upstream's copy reads a value already
+ * chained on, at a path new for every use).
+ */
 export function recordScope(config: { workspace: string, dir: string, journal: string }): RecordScope {
-  return { workspace: config.workspace, ignored: [config.dir, config.journal] }
+  const copies = process.env.FIXTURE_CACHE_COPY_DIR
+  return { workspace: config.workspace, ignored: [config.dir, config.journal, ...copies ? [resolve(copies)] : []] }
 }
 
 /** What a recorded file use was: its content read, a folder listed, or a path checked. */

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Project, runOk } from '../helpers/project.js'
 
 const FIXTURES = `
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test as base } from 'vitest'
 import { cached, cachedDir } from 'vitest-fixture-cache'
@@ -27,6 +27,7 @@ export const test = base.extend({
     chmodSync(join(dir, 'sealed'), 0o555)
     symlinkSync('src/words.txt', join(dir, 'link'))
     symlinkSync(join(dir, 'src'), join(dir, 'absolute-link'))
+    symlinkSync(join(realpathSync(dir), 'src', 'words.txt'), join(dir, 'real-link'))
     symlinkSync('/etc/hostname', join(dir, 'outside'))
     // Text that holds the folder's own path: each copy holds its own.
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ root: dir, words: join(dir, 'src', 'words.txt') }))
@@ -52,6 +53,7 @@ test('gets a private, writable copy: contents, modes, links, empty folders', ({ 
   expect(statSync(join(repo, 'sealed')).mode & 0o777).toBe(0o555)
   expect(readlinkSync(join(repo, 'link'))).toBe('src/words.txt')
   expect(readFileSync(join(repo, 'absolute-link/words.txt'), 'utf8')).toBe(words.join('\\n'))
+  expect(readFileSync(join(repo, 'real-link'), 'utf8')).toBe(words.join('\\n'))
   expect(readlinkSync(join(repo, 'outside'))).toBe('/etc/hostname')
   expect(readdirSync(join(repo, 'empty'))).toEqual([])
   const config = JSON.parse(readFileSync(join(repo, 'config.json'), 'utf8'))
@@ -65,7 +67,7 @@ test('the next test gets its own copy, untouched by the last', ({ repo, listing,
   appendFileSync('copies.log', repo + '\\n')
   expect(readFileSync(join(repo, 'src/words.txt'), 'utf8')).toBe(words.join('\\n'))
   expect(existsSync(join(repo, 'run.sh'))).toBe(true)
-  expect(listing).toEqual(['absolute-link', 'config.json', 'empty', 'link', 'outside', 'readonly.txt', 'run.sh', 'sealed', 'src'])
+  expect(listing).toEqual(['absolute-link', 'config.json', 'empty', 'link', 'outside', 'readonly.txt', 'real-link', 'run.sh', 'sealed', 'src'])
 })
 `
 
@@ -94,6 +96,12 @@ describe('cachedDir', () => {
 
     // Built again, it is the same snapshot, whatever folder it was built in.
     await runOk(project, [], { FIXTURE_CACHE: 'verify' })
+    expect(project.takeBuilds()).toEqual(['listing', 'repo', 'words'])
+    // Also in a folder reached through a link (macOS's /var is /private/var), where the factory
+    // links to the folder's real path: each copy's link still points into that copy.
+    const linked = join(project.dir, 'linked-copies')
+    symlinkSync(copyDir, linked)
+    await runOk(project, [], { FIXTURE_CACHE_COPY_DIR: linked, FIXTURE_CACHE: 'verify' })
     expect(project.takeBuilds()).toEqual(['listing', 'repo', 'words'])
 
     // With the cache off, each use still gets a folder of its own.
