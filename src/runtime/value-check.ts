@@ -86,11 +86,16 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
     for (let index = 0; index < values.length; index++) {
       const child: unknown = values[index]
       const type = typeof child
-      if (type === 'object' && child !== null && isPlainTree(child as object, 0)) {
+      const shape = type === 'object' && child !== null ? recordShape(child as object) : NOT_A_RECORD
+      if (shape === FLAT || (shape === NESTED && isPlainTree(child as object))) {
         // One hash operation per object: one met before (a shared reference) leaves the set's size as it was.
-        for (const object of plainObjects) {
-          const before = seen.size
-          if (seen.add(object).size === before) jsonExact = false
+        let before = seen.size
+        if (seen.add(child as object).size === before) jsonExact = false
+        if (shape === NESTED) {
+          for (const object of nestedObjects) {
+            before = seen.size
+            if (seen.add(object).size === before) jsonExact = false
+          }
         }
       }
       else if ((type === 'object' && child !== null) || type === 'function' || type === 'symbol') stack.push({ value: child, parent: visit, key: keys ? keys[index] : index })
@@ -115,43 +120,75 @@ function hasOnlyIndexKeys(array: unknown[]): boolean {
 
 const ONLY_OTHER_KEYS = { customInspect: false, maxArrayLength: 0, depth: 0, showHidden: false, breakLength: Infinity }
 
+const FLAT = 1
+const NESTED = 2
+const NOT_A_RECORD = 0
+
+/**
+ * A plain object holding only JSON-exact primitives (FLAT: a record, the bulk of big values), one
+ * with objects among them (NESTED: worth a look as a plain tree), or neither. Checked where it
+ * sits, without a visit of its own.
+ */
+function recordShape(value: object): number {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_A_RECORD
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key]
+    switch (typeof child) {
+      case 'string':
+      case 'boolean':
+        continue
+      case 'number':
+        if (Number.isFinite(child) && !Object.is(child, -0)) continue
+        return NOT_A_RECORD
+      case 'object':
+        if (child === null) continue
+        return NESTED
+      default:
+        return NOT_A_RECORD
+    }
+  }
+  return Object.getOwnPropertySymbols(value).length === 0 ? FLAT : NOT_A_RECORD
+}
+
 // A record with a few small arrays or objects inside is checked where it sits, as a whole: a
 // visit per record and per nested array is what made a million records slow.
 const PLAIN_TREE_DEPTH = 3
 const PLAIN_TREE_OBJECTS = 32
 const PLAIN_TREE_ARRAY = 64
-// The objects of the last tree isPlainTree accepted (one array for the whole walk: no allocation per record).
-const plainObjects: object[] = []
+// The objects inside the last tree isPlainTree accepted, its root aside (one array for the whole
+// walk: no allocation per record, and a flat record adds nothing to it).
+const nestedObjects: object[] = []
 
 /**
  * A small tree of plain objects and arrays holding only JSON-exact primitives (a record, the
- * bulk of big values): true, with its objects in `plainObjects`. Anything else, or anything
- * bigger, takes the full walk, which names problems and follows shared references.
+ * bulk of big values): true, with the objects inside it in `nestedObjects`. Anything else, or
+ * anything bigger, takes the full walk, which names problems and follows shared references.
  */
-function isPlainTree(value: object, depth: number): boolean {
-  if (depth === 0) plainObjects.length = 0
-  if (depth > PLAIN_TREE_DEPTH || plainObjects.length >= PLAIN_TREE_OBJECTS) return false
+function isPlainTree(value: object, depth = 0): boolean {
+  if (depth === 0) nestedObjects.length = 0
   const prototype = Object.getPrototypeOf(value) as object | null
   if (prototype === Array.prototype) {
     const array = value as unknown[]
     // A hole or a property besides the indexes does not survive JSON.
     if (array.length > PLAIN_TREE_ARRAY || Object.keys(array).length !== array.length) return false
-    plainObjects.push(value)
     for (let index = 0; index < array.length; index++) {
-      if (!isPlainChild(array[index], depth)) return false
+      const child = array[index]
+      if (typeof child === 'object' && child !== null ? !isPlainNested(child, depth) : !isJsonExact(child)) return false
     }
     return true
   }
   if (prototype !== Object.prototype) return false
-  plainObjects.push(value)
   for (const key in value) {
-    if (!isPlainChild((value as Record<string, unknown>)[key], depth)) return false
+    const child = (value as Record<string, unknown>)[key]
+    if (typeof child === 'object' && child !== null ? !isPlainNested(child, depth) : !isJsonExact(child)) return false
   }
   return Object.getOwnPropertySymbols(value).length === 0
 }
 
-function isPlainChild(child: unknown, depth: number): boolean {
-  return typeof child === 'object' && child !== null ? isPlainTree(child, depth + 1) : isJsonExact(child)
+function isPlainNested(child: object, depth: number): boolean {
+  if (depth >= PLAIN_TREE_DEPTH || nestedObjects.length >= PLAIN_TREE_OBJECTS) return false
+  nestedObjects.push(child)
+  return isPlainTree(child, depth + 1)
 }
 
 function keyPath(visit: Visit): ValuePath {

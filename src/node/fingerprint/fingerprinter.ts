@@ -231,14 +231,10 @@ export class Fingerprinter {
 
   private async addImport(walk: Walk, importer: string, ref: ImportRef): Promise<void> {
     // A builtin's code is Node's (the node input), but a test file may mock it.
-    const builtin = builtinModuleLabel(ref.specifier)
+    const target = builtinModuleLabel(ref.specifier) ? ref.specifier : await walk.resolver(ref.specifier, importer)
+    const builtin = target && builtinModuleLabel(target)
     if (builtin) {
       walk.modules.add(builtin)
-      return
-    }
-    const target = await walk.resolver(ref.specifier, importer)
-    if (target && builtinModuleLabel(target)) {
-      walk.modules.add(builtinModuleLabel(target)!)
       return
     }
     if (!target || target.startsWith('\0')) {
