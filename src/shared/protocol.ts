@@ -135,6 +135,11 @@ export interface CodeInputs {
    * Digested where the value is built, since `test.env` sets variables in workers only.
    */
   env: Record<string, string>
+  /**
+   * What the code reached reads of the machine, outside the factory itself (a module's
+   * `const WINDOWS = process.platform === 'win32'`): input name → machine fact, digested in the worker.
+   */
+  machine: Record<string, string>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

@@ -62,6 +62,8 @@ const MACHINE_FACTS = {
 
 export type MachineFact = keyof typeof MACHINE_FACTS
 
+export const isMachineFact = (name: string): name is MachineFact => Object.hasOwn(MACHINE_FACTS, name)
+
 /** The name of a recorded use of a machine fact: `time zone used by the factory`. */
 export const machineInputName = (fact: MachineFact): string => `${fact} used by the factory`
 
@@ -93,7 +95,7 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   const provided = RECORDED_PROVIDED.exec(name)
   if (provided) return providedDigest(provided[1]!)
   const machine = RECORDED_MACHINE.exec(name)
-  if (machine && Object.hasOwn(MACHINE_FACTS, machine[1]!)) return machineDigest(machine[1] as MachineFact)
+  if (machine && isMachineFact(machine[1]!)) return machineDigest(machine[1])
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
   const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'

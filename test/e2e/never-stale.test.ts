@@ -378,11 +378,14 @@ export default defineConfig({ plugins: [fixtureCache()], test: { setupFiles: ['t
 const pretend = process.env[['PRETEND', 'PLATFORM'].join('_')]
 if (pretend) Object.defineProperty(process, 'platform', { value: pretend, configurable: true })
 `,
+    // Read at import, where nothing records it: the code says what it reads.
+    'src/platform.ts': `export const TOOL = process.platform === 'win32' ? 'tool.exe' : 'tool'\n`,
     'test/a.test.ts': `
 import { appendFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { test as base, expect } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
+import { TOOL } from '../src/platform'
 const at = () => new Date(Date.UTC(2024, 0, 1, 23, 30))
 const test = base.extend({
   when: cached(async () => {
@@ -401,13 +404,18 @@ const test = base.extend({
     ${log('tool')}
     return { bin: process.platform === 'win32' ? 'tool.exe' : 'tool', config: homedir() + '/.toolrc' }
   }),
+  imported: cached(async () => {
+    ${log('imported')}
+    return TOOL
+  }),
   plain: cached(async () => {
     ${log('plain')}
     console.log('built at', Date.now())
     return [at().toISOString(), ['b', 'a'].sort().join()]
   }),
 })
-test('values are made here', ({ when, day, amount, tool, plain }) => {
+test('values are made here', ({ when, day, amount, tool, imported, plain }) => {
+  expect(imported).toBe(process.platform === 'win32' ? 'tool.exe' : 'tool')
   expect(when).toBe(at().toLocaleString())
   expect(day).toBe(at().getDate())
   expect(amount).toBe((1234.5).toLocaleString())
@@ -418,7 +426,7 @@ test('values are made here', ({ when, day, amount, tool, plain }) => {
   })
   const here = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8', HOME: project.dir }
   await runOk(project, [], here)
-  expect(project.takeBuilds()).toEqual(['amount', 'day', 'plain', 'tool', 'when'])
+  expect(project.takeBuilds()).toEqual(['amount', 'day', 'imported', 'plain', 'tool', 'when'])
   await runOk(project, [], here)
   expect(project.takeBuilds()).toEqual([])
   const zoned = await runOk(project, [], { ...here, TZ: 'Asia/Tokyo', ...DEBUG })
@@ -428,8 +436,9 @@ test('values are made here', ({ when, day, amount, tool, plain }) => {
   expect(project.takeBuilds()).toEqual(['amount', 'when'])
   expect(german.stderr).toMatch(/amount: built in \d+ ms \(locale used by the factory changed\)/)
   const windows = await runOk(project, [], { ...here, PRETEND_PLATFORM: 'win32', ...DEBUG })
-  expect(project.takeBuilds()).toEqual(['tool'])
+  expect(project.takeBuilds()).toEqual(['imported', 'tool'])
   expect(windows.stderr).toMatch(/tool: built in \d+ ms \(process\.platform used by the factory changed\)/)
+  expect(windows.stderr).toMatch(/imported: built in \d+ ms \(process\.platform read by src\/platform\.ts changed\)/)
   const elsewhere = await runOk(project, [], { ...here, HOME: join(project.dir, 'test'), ...DEBUG })
   expect(project.takeBuilds()).toEqual(['tool'])
   expect(elsewhere.stderr).toMatch(/tool: built in \d+ ms \(os\.homedir\(\) used by the factory changed\)/)

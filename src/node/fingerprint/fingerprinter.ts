@@ -2,6 +2,7 @@ import type { KeyInput } from '../../shared/key.js'
 import type { CodeInputs, ModuleCodeInputs } from '../../shared/protocol.js'
 import type { ImportRef } from './module-facts.js'
 import type { CodeSummary, ModuleSummary } from './module-summary.js'
+import type { MachineFact } from '../../shared/recorded-check.js'
 import type { ImportGlob } from './references.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
@@ -9,7 +10,7 @@ import { dirname, extname, relative, resolve, sep } from 'node:path'
 import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
 import { builtinModuleLabel, CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
-import { WORKER_ENV } from '../../shared/recorded-check.js'
+import { isMachineFact, WORKER_ENV } from '../../shared/recorded-check.js'
 import { parseModule } from './module-facts.js'
 import { summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
@@ -27,6 +28,22 @@ function localSpecifiers(summary: ModuleSummary): string[] {
     ...Object.values(summary.exports).flatMap(exported => ('specifier' in exported ? [exported.specifier] : [])),
   ]
   return [...new Set(specifiers)].filter(specifier => !isBuiltin(specifier))
+}
+
+/**
+ * What some code reads of the machine by name: `process.platform`, `process.arch`, and what it
+ * uses of `node:os` (`homedir()`, `os.EOL`, `import os from 'node:os'` then `os.hostname()`).
+ */
+function machineFactsOf(summary: ModuleSummary, code: CodeSummary): MachineFact[] {
+  const facts: string[] = []
+  if (!summary.imports.process && !summary.declarations.process) facts.push(...(code.membersOnly.process ?? []).map(member => `process.${member}`))
+  for (const name of code.names) {
+    const imported = summary.imports[name]
+    if (!imported || builtinModuleLabel(imported.specifier) !== 'node:os') continue
+    const members = imported.imported === '*' || imported.imported === 'default' ? code.membersOnly[name] ?? [] : [imported.imported]
+    facts.push(...members.map(member => (member === 'EOL' ? 'os.EOL' : `os.${member}()`)))
+  }
+  return facts.filter(isMachineFact)
 }
 
 /** Resolves an import the way Vite would for the test environment (aliases included). */
@@ -55,6 +72,8 @@ interface Walk extends ProjectView {
   fixtures: Map<string, Map<string, string>>
   /** Environment variables read by name in the code reached: input name → variable. */
   env: Map<string, string>
+  /** What the code reached reads of the machine: input name → machine fact. */
+  machine: Map<string, MachineFact>
 }
 
 const asInputs = (inputs: Map<string, string>): KeyInput[] => [...inputs].map(([name, value]) => ({ name, digest: value }))
@@ -114,15 +133,15 @@ export class Fingerprinter {
   }
 
   private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map() }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map(), machine: new Map() }
     walk.inputs.set('factory', site.factory.digest)
-    // The factory's own env and file reads happen while it builds, where they are recorded.
-    await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] })
+    // The factory's own env, file and machine reads happen while it builds, where they are recorded.
+    await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] }, true)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
     const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
-    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env) }
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine) }
   }
 
   /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
@@ -130,7 +149,7 @@ export class Fingerprinter {
     const inputs = walk.fixtures.get(dependency) ?? new Map<string, string>()
     walk.fixtures.set(dependency, inputs)
     inputs.set(`fixture ${dependency} in ${this.label(file)}`, fixture.digest)
-    await this.follow({ ...walk, inputs, visited: new Set(), env: new Map() }, file, summary, fixture)
+    await this.follow({ ...walk, inputs, visited: new Set(), env: new Map(), machine: new Map() }, file, summary, fixture)
   }
 
   /**
@@ -168,7 +187,7 @@ export class Fingerprinter {
   }
 
   /** Adds everything a piece of code refers to. */
-  private async follow(walk: Walk, file: string, summary: ModuleSummary, code: CodeSummary): Promise<void> {
+  private async follow(walk: Walk, file: string, summary: ModuleSummary, code: CodeSummary, factoryItself = false): Promise<void> {
     for (const name of code.names) {
       const imported = summary.imports[name]
       const members = code.membersOnly[name]
@@ -188,6 +207,7 @@ export class Fingerprinter {
     for (const variable of code.env ?? []) {
       if (!WORKER_ENV.has(variable)) walk.env.set(`env ${variable} read by ${this.label(file)}`, variable)
     }
+    if (!factoryItself) for (const fact of machineFactsOf(summary, code)) walk.machine.set(`${fact} read by ${this.label(file)}`, fact)
   }
 
   /** A file the code reads: its content (a folder: its listing) counts. */
