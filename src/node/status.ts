@@ -16,7 +16,7 @@ import { describeError } from '../shared/describe-error.js'
 import { FORMAT_VERSION, listChanges } from '../shared/key.js'
 import { builtinModuleLabel } from '../shared/protocol.js'
 import { byCodeUnits } from '../shared/order.js'
-import { changedRecordedInputs, envDigest, isMachineFact, isRecordedProvided, machineDigest, recordScope } from '../shared/recorded-check.js'
+import { changedRecordedInputs, envDigest, isRecordedProvided, readByNameInputs, recordScope } from '../shared/recorded-check.js'
 import { openStore } from '../store/open-store.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
 
@@ -164,7 +164,7 @@ function judge(site: Site, all: readonly StoredEntry[], run: StatusRun, mocks: M
 
   const code = site.code
   const now = new Map<string, string>([['format', String(FORMAT_VERSION)], ['node', process.version], ['environment', run.environment]])
-  const codeInputs = [...code.inputs, ...Object.entries(code.env).map(([name, variable]) => ({ name, digest: envDigest(variable) })), ...Object.entries(code.machine).map(([name, fact]) => ({ name, digest: isMachineFact(fact) ? machineDigest(fact) : 'unknown' }))]
+  const codeInputs = [...code.inputs, ...readByNameInputs(code)]
   for (const input of [...codeInputs, ...Object.values(code.fixtures).flat()]) now.set(input.name, input.digest)
   const comparisons = entries.map(entry => compare(entry, now, codeInputs, run.root, config, upstreamOf))
   const sameKey = comparisons.filter(comparison => !comparison.changed.length)

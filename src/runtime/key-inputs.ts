@@ -5,7 +5,7 @@ import type { CallSite, ModuleCodeInputs, WorkerConfig } from '../shared/protoco
 import type { FixtureDefinition } from './definition.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { fingerprintQuery, siteId } from '../shared/protocol.js'
-import { envDigest, isMachineFact, machineDigest } from '../shared/recorded-check.js'
+import { readByNameInputs } from '../shared/recorded-check.js'
 import { closureInputs, contextInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
@@ -34,7 +34,7 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
     ...code.inputs,
-    ...Object.entries(code.env).map(([name, variable]) => ({ name, digest: envDigest(variable) })), ...Object.entries(code.machine).map(([name, fact]) => ({ name, digest: isMachineFact(fact) ? machineDigest(fact) : 'unknown' })),
+    ...readByNameInputs(code),
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...variables.inputs,

@@ -1,6 +1,7 @@
 // Re-checking what a factory was recorded reading: a hit in a worker and the dry run (`status`)
 // in the main process ask the same question, whether each recorded input is what it was.
 import type { KeyInput } from './key.js'
+import type { CodeInputs } from './protocol.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
 import { resolve } from 'node:path'
@@ -63,6 +64,17 @@ const MACHINE_FACTS = {
 export type MachineFact = keyof typeof MACHINE_FACTS
 
 export const isMachineFact = (name: string): name is MachineFact => Object.hasOwn(MACHINE_FACTS, name)
+
+/**
+ * What the reached code reads by name at import (env vars, machine facts), as inputs with their
+ * values as this process sees them now: a worker keys on them, the dry run compares them.
+ */
+export function readByNameInputs(code: Pick<CodeInputs, 'env' | 'machine'>): KeyInput[] {
+  return [
+    ...Object.entries(code.env).map(([name, variable]) => ({ name, digest: envDigest(variable) })),
+    ...Object.entries(code.machine).map(([name, fact]) => ({ name, digest: isMachineFact(fact) ? machineDigest(fact) : 'unknown' })),
+  ]
+}
 
 /** The name of a recorded use of a machine fact: `time zone used by the factory`. */
 export const machineInputName = (fact: MachineFact): string => `${fact} used by the factory`
