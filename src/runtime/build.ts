@@ -4,6 +4,7 @@ import type { HeaderFields } from '../store/entry-format.js'
 import type { Encoded } from './codec.js'
 import type { Job, Obtained } from './job.js'
 import type { Recording } from './read-recorder.js'
+import { relative, sep } from 'node:path'
 import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
@@ -51,7 +52,9 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   const buildMs = monotonicMs() - started
   const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
   const payload = payloadOf(encoded)
-  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] }, path => payload.includes(path))
+  const reached = new Set(job.reached)
+  const inKey = (file: string): boolean => reached.has(relative(job.config.root, file).split(sep).join('/'))
+  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] }, path => payload.includes(path), inKey)
   if (pinned) recorded.push(pinned)
   const valueDigest = digest(payload)
   const why = typeof reason === 'string' ? reason : reason(encoded)

@@ -18,6 +18,8 @@ export interface Job {
   unstorable?: string
   context: Record<string, unknown>
   scope: RecordScope
+  /** The modules the factory's code reaches by name (relative to the root; `package x`, `node:fs`): their code is in the key. */
+  reached: readonly string[]
 }
 
 /** A value in the form every use copies from, the digest of its stored bytes (what dependents chain on), and how it was had. */

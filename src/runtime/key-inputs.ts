@@ -19,7 +19,7 @@ export function codeRequestPending(site: CallSite, config: WorkerConfig): boolea
   return !modulesAnswered.has(moduleKey(site, config))
 }
 
-export async function keyInputs(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string }> {
+export async function keyInputs(definition: FixtureDefinition, site: CallSite, config: WorkerConfig, context: Record<string, unknown>): Promise<{ inputs: KeyInput[], notes: string[], unstorable?: string, reached: string[] }> {
   const asking = moduleKey(site, config)
   let moduleInputs = codeInputsOf.get(asking)
   if (!moduleInputs) {
@@ -40,5 +40,5 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
     ...variables.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]
-  return { inputs, notes: around.notes, unstorable: around.unstorable ?? variables.unstorable }
+  return { inputs, notes: around.notes, unstorable: around.unstorable ?? variables.unstorable, reached: code.modules }
 }

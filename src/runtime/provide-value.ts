@@ -39,12 +39,12 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const asked = keyInputs(definition, site, config, context)
   asked.catch(() => {}) // awaited below; not an unhandled rejection while the entry is read
   const early = readsAhead ? await readAhead(config, slot, codeRequestPending(site, config)) : null
-  const { inputs, notes, unstorable } = await asked
+  const { inputs, notes, unstorable, reached } = await asked
   const key = composeKey(inputs)
   const flightKey = `${name}\0${file}\0${key}`
   let obtained = obtainedInFlight.get(flightKey)
   if (!obtained) {
-    const job: Job = { definition, name, config, slot, key, inputs, notes, unstorable, context, scope: recordScope(config) }
+    const job: Job = { definition, name, config, slot, key, inputs, notes, unstorable, context, scope: recordScope(config), reached }
     obtained = obtain(job, early)
     obtainedInFlight.set(flightKey, obtained)
     obtained.catch(() => obtainedInFlight.delete(flightKey))

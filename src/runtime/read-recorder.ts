@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
 import { WORKER_ENV, workerState } from '../shared/recorded-check.js'
-import type { MachineFact, ReadKind } from '../shared/recorded-check.js'
+import type { EvaluatedModule, MachineFact, ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
 
@@ -27,6 +27,8 @@ export interface Recording {
   outputs: Set<string>
   /** What it used of the machine: the time zone or the default locale (a date in local time, text by locale), the platform, the home folder… */
   machine: Set<MachineFact>
+  /** Ids of the modules first run while it built (Vite's module runner), set when it returns. */
+  imported: string[]
 }
 
 /** The bit of each way a path can be read. */
@@ -38,10 +40,13 @@ const storage = new AsyncLocalStorage<Recording>()
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), machine: new Set() }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), machine: new Set(), imported: [] }
+  const modules = workerState()?.evaluatedModules?.idToModuleMap
+  const ranBefore = modules && new Set(idsRun(modules))
   building++
   try {
     const value = await storage.run(recording, build)
+    if (modules && ranBefore) recording.imported = idsRun(modules).filter(id => !ranBefore.has(id))
     return { value, recording }
   }
   finally {
@@ -52,6 +57,36 @@ export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ val
 }
 
 let building = 0
+
+function idsRun(modules: ReadonlyMap<string, EvaluatedModule>): string[] {
+  const ids: string[] = []
+  for (const [id, module] of modules) {
+    if (module.evaluated) ids.push(id)
+  }
+  return ids
+}
+
+/**
+ * The files of the modules a build imported that its code does not name: an `import()` of a path
+ * computed at run time, which no analysis follows, and which the module runner fetches from the
+ * main process, where no read is recorded. With what they import in turn (run before or not), up
+ * to the modules `covered` says the key already holds.
+ */
+export function filesImported(recording: Recording, covered: (file: string) => boolean): string[] {
+  const modules = workerState()?.evaluatedModules?.idToModuleMap
+  if (!modules || !recording.imported.length) return []
+  const files = new Set<string>()
+  const seen = new Set<string>()
+  const pending = [...recording.imported]
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    const module = modules.get(id)
+    if (seen.has(id) || !module?.file || covered(module.file)) continue
+    seen.add(id)
+    files.add(module.file)
+    pending.push(...module.imports ?? [])
+  }
+  return [...files]
+}
 
 let installed = false
 

@@ -6,7 +6,7 @@ import type { Recording } from './read-recorder.js'
 import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
 import { digestOf, envDigest, machineDigest, machineInputName, providedDigest, providedInputName } from '../shared/recorded-check.js'
-import { USES } from './read-recorder.js'
+import { filesImported, USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
   content: path => `file ${path} read by the factory`,
@@ -16,9 +16,10 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
 
 /**
  * The recording as inputs: contents digested now, env values hashed (never stored). `valueHolds`
- * says whether the stored value holds a text (a path the factory wrote to).
+ * says whether the stored value holds a text (a path the factory wrote to); `inKey` whether a
+ * module's code is in the key already (the factory reaches it by name).
  */
-export function recordedInputs(recording: Recording, scope: RecordScope, valueHolds: (text: string) => boolean = () => false): KeyInput[] {
+export function recordedInputs(recording: Recording, scope: RecordScope, valueHolds: (text: string) => boolean = () => false, inKey: (file: string) => boolean = () => false): KeyInput[] {
   const labelOf = labelInScope(scope)
   // `name\0digest`, sorted as plain strings (no comparator, no map: several times faster for
   // thousands of inputs). NUL is in no path or variable name and sorts first, so the order is the names'.
@@ -30,6 +31,10 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
     // Reading a file's content or listing a folder already says whether it exists.
     if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
+  }
+  for (const path of filesImported(recording, inKey)) {
+    const label = labelOf(throughPackageLinks(path))
+    if (label !== undefined) lines.push(`module ${label} imported by the factory\0${digestOf('content', path)}`)
   }
   // Inside the workspace by its relative path (a value holds it relocated); elsewhere (a temp
   // folder) the path is the machine's own anyway.

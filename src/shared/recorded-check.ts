@@ -29,7 +29,7 @@ export function recordScope(config: { workspace: string, dir: string, journal: s
 /** What a recorded file use was: its content read, a folder listed, or a path checked. */
 export type ReadKind = 'content' | 'listing' | 'exists'
 
-const RECORDED_FILE = /^(file|folder|path) (.+?)\/? (read|listed|checked|written) by the factory$/
+const RECORDED_FILE = /^(file|folder|path|module) (.+?)\/? (read|listed|checked|written|imported) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
 const RECORDED_MACHINE = /^(.+) used by the factory$/
@@ -110,7 +110,7 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (machine && isMachineFact(machine[1]!)) return machineDigest(machine[1])
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
-  const use: ReadKind = file[1] === 'file' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'
+  const use: ReadKind = file[1] === 'file' || file[1] === 'module' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'
   return digestOf(use, resolve(scope.workspace, file[2]!))
 }
 
@@ -146,8 +146,17 @@ export function envDigest(name: string): string {
 /** What the package reads of Vitest's state in a test worker (not public API, read by shape). */
 export interface VitestWorkerState {
   providedContext?: Record<string, unknown>
+  /** The module runner's modules (Vite's `EvaluatedModules`): what the test's code has imported so far. */
+  evaluatedModules?: { idToModuleMap: Map<string, EvaluatedModule> }
   ctx?: { environment?: { options?: unknown } }
   config?: { environmentOptions?: unknown }
+}
+
+/** A module as Vite's module runner holds it: its file, whether it ran, the ids it imports. */
+export interface EvaluatedModule {
+  file?: string
+  evaluated?: boolean
+  imports?: Set<string>
 }
 
 /** Vitest's state in a test worker; undefined in the main process. */

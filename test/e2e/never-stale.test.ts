@@ -365,6 +365,59 @@ test('fresh', ({ globbed, raw, schema, word }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds when a module the factory imported by a path computed at run time changes, or what it imports; a comment in a module its code names rebuilds nothing', async () => {
+  const project = Project.create({
+    'data/cases/a.ts': `import { unit } from '../unit'\nexport const size = 2 * unit`,
+    'data/unit.ts': `export const unit = 10`,
+    'test/lazy.ts': `export const lazy = 'lazy'`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  size: cached(async () => {
+    ${log('size')}
+    const name = ['a'].join('')
+    return (await import(join(import.meta.dirname, '../data/cases', name + '.ts'))).size
+  }),
+  lazy: cached(async () => {
+    ${log('lazy')}
+    return (await import('./lazy')).lazy
+  }),
+})
+`,
+    'test/a.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+import { readFileSync } from 'node:fs'
+const number = (path: string) => Number(readFileSync(path, 'utf8').match(/(\\d+)/)![1])
+test('fresh', ({ size, lazy }) => {
+  expect(size).toBe(number('data/cases/a.ts') * number('data/unit.ts'))
+  expect(lazy).toBe('lazy')
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['lazy', 'size'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+
+  project.edit('data/cases/a.ts', '2 * unit', '3 * unit')
+  const edited = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['size'])
+  expect(edited.stderr).toMatch(/size: built in \d+ ms \(module data\/cases\/a\.ts imported by the factory changed\)/)
+  project.edit('data/unit.ts', '10', '100')
+  const deeper = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['size'])
+  expect(deeper.stderr).toMatch(/size: built in \d+ ms \(module data\/unit\.ts imported by the factory changed\)/)
+
+  // Its code names ./lazy: the module's code is in the key already, a comment is no change to it.
+  project.edit('test/lazy.ts', `'lazy'`, `'lazy' // a comment`)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('rebuilds a value that used the machine (time zone, locale, platform, home folder) when that changed, and only such a value', async () => {
   const project = Project.create({
     'vitest.config.ts': `

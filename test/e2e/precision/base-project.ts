@@ -4,7 +4,7 @@
 const log = (name: string) => `appendFileSync('builds.log', '${name}\\n')`
 
 export const FIXTURE_NAMES = [
-  'aliased', 'chained', 'classy', 'constant', 'dated', 'defined', 'dynamic', 'envSeed', 'filesIn',
+  'aliased', 'chained', 'classy', 'computed', 'constant', 'dated', 'defined', 'dynamic', 'envSeed', 'filesIn',
   'fromBase', 'globbed', 'json', 'keyed', 'local', 'perTest', 'pkg', 'stats', 'withConfig', 'words',
 ]
 
@@ -48,6 +48,7 @@ export function median(values: number[]): number {
 export * from './text'
 export { mean } from './stats'
 `,
+  'data/shape.ts': `export const sides = 4\n`,
   'src/lazy.ts': `
 export function lazyValue(): string {
   return 'lazy'
@@ -91,6 +92,7 @@ export const test = vitestTest.extend({
 `,
   'test/fixtures.ts': `
 import { appendFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test as base } from './base'
 import { cached } from 'vitest-fixture-cache'
 import { aliasHelper } from '@lib/alias'
@@ -142,6 +144,11 @@ export const test = base.extend({
     ${log('dynamic')}
     const { lazyValue } = await import('../src/lazy')
     return lazyValue()
+  }),
+  computed: cached(async () => {
+    ${log('computed')}
+    const name = ['shape'].join('')
+    return (await import(join(import.meta.dirname, '../data', name + '.ts'))).sides
   }),
   pkg: cached(async () => {
     ${log('pkg')}
@@ -203,8 +210,8 @@ export { unrelatedLocal }
 import { expect } from 'vitest'
 import { test } from './fixtures'
 
-test('every fixture', ({ aliased, chained, classy, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words }) => {
-  expect([aliased, chained, classy, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words]).toHaveLength(19)
+test('every fixture', ({ aliased, chained, classy, computed, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words }) => {
+  expect([aliased, chained, classy, computed, constant, dated, defined, dynamic, envSeed, filesIn, fromBase, globbed, json, keyed, local, perTest, pkg, stats, withConfig, words]).toHaveLength(20)
   expect(perTest).toBe(expect.getState().currentTestName)
 })
 `,

@@ -36,6 +36,8 @@ const CASES: EditCase[] = [
   { title: 'a helper reached through export { x } from', edit: p => p.edit('src/stats.ts', `, 0) / values.length`, `, 0) / Math.max(values.length, 1)`), rebuilds: ['stats'] },
   { title: 'a sibling export of a re-exported helper', edit: p => p.edit('src/stats.ts', `Math.floor(values.length / 2)`, `Math.ceil(values.length / 2)`), rebuilds: [] },
   { title: 'a dynamically imported module', edit: p => p.edit('src/lazy.ts', `'lazy'`, `'lazier'`), rebuilds: ['dynamic'] },
+  { title: 'a comment in a dynamically imported module', edit: p => p.edit('src/lazy.ts', `return 'lazy'`, `// the value\n  return 'lazy'`), rebuilds: [] },
+  { title: 'a module imported by a path computed at run time', edit: p => p.edit('data/shape.ts', 'sides = 4', 'sides = 5'), rebuilds: ['computed'] },
   { title: 'an imported JSON file', edit: p => p.write('data/words.json', '["alpha", "beta"]'), rebuilds: ['json'] },
   { title: 'a new file an import.meta.glob matches', edit: p => p.write('data/parts/b.json', '{ "part": "b" }'), rebuilds: ['globbed'] },
   { title: 'a file an import.meta.glob matches', edit: p => p.write('data/parts/a.json', '{ "part": "A" }'), rebuilds: ['globbed'] },
