@@ -115,7 +115,30 @@ function install(): void {
   recordMachine()
   // Named imports of node:fs and node:os in ES modules see the wrappers too.
   syncBuiltinESMExports()
-  process.env = recordedEnv(process.env)
+  recordEnvReads()
+}
+
+/**
+ * process.env, wrapped; and every object assigned to it later too: tests that reset the
+ * environment assign a copy (`process.env = { ...OLD_ENV }` in a `beforeEach`, a Jest habit).
+ */
+function recordEnvReads(): void {
+  const wrapped = new WeakSet<object>()
+  const recorded = (env: unknown): unknown => {
+    if (typeof env !== 'object' || env === null || wrapped.has(env)) return env
+    const proxy = recordedEnv(env as NodeJS.ProcessEnv)
+    wrapped.add(proxy)
+    return proxy
+  }
+  let env = recorded(process.env)
+  Object.defineProperty(process, 'env', {
+    configurable: true,
+    enumerable: true,
+    get: () => env,
+    set: (next: unknown) => {
+      env = recorded(next)
+    },
+  })
 }
 
 // Builtins whose result depends on the process's time zone or default locale. Methods, not

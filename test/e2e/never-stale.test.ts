@@ -89,6 +89,38 @@ test('the value follows SIZE', ({ sized, listed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('records env reads from an environment a test assigns anew (process.env = { ...OLD_ENV } in a beforeEach)', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { afterEach, beforeEach, test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const OLD_ENV = process.env
+beforeEach(() => { process.env = { ...OLD_ENV } })
+afterEach(() => { process.env = OLD_ENV })
+const test = base.extend({
+  first: cached(async () => {
+    ${log('first')}
+    return 'first'
+  }),
+  seeded: cached(async () => {
+    ${log('seeded')}
+    return Number(process.env.SEED ?? 0) * 10
+  }),
+})
+test('first', ({ first }) => { expect(first).toBe('first') })
+test('seeded', ({ seeded }) => { expect(seeded).toBe(Number(process.env.SEED ?? 0) * 10) })
+`,
+  })
+  await runOk(project, [], { SEED: '1' })
+  expect(project.takeBuilds()).toEqual(['first', 'seeded'])
+  const changed = await runOk(project, [], { SEED: '2', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['seeded'])
+  expect(changed.stderr).toMatch(/seeded: built in \d+ ms \(env SEED read by the factory changed\)/)
+  await runOk(project, [], { SEED: '1' })
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('rebuilds when an env var read at import time by code the factory reaches changes (a module-level const), and only that one', async () => {
   const project = Project.create({
     'src/config.ts': `
