@@ -6,6 +6,7 @@ import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { wallClockMs } from '../shared/clock.js'
 import { DRY_RUN, FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
@@ -44,6 +45,8 @@ interface Run {
 // instance, on globalThis in case the package is loaded twice.
 const RUNS_KEY = Symbol.for('vitest-fixture-cache.runs')
 const runs: WeakMap<Vitest, Run> = ((globalThis as Record<symbol, unknown>)[RUNS_KEY] ??= new WeakMap()) as WeakMap<Vitest, Run>
+
+const RECORD_EARLY = fileURLToPath(new URL('../runtime/record-early.js', import.meta.url))
 
 /** Whether this run is known to build: nothing stored yet, a refresh, or verify. */
 function buildsEverything(config: WorkerConfig): boolean {
@@ -153,7 +156,11 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))
       run = shared
-      shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: project.config.setupFiles ?? [] })
+      const setupFiles = project.config.setupFiles ?? []
+      shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: [...setupFiles] })
+      // Reads are wrapped before the project's own setup files and test modules load; the file is
+      // no input of any fixture (it is not in the view above).
+      if (!project.config.browser?.enabled && !setupFiles.includes(RECORD_EARLY)) project.config.setupFiles = [RECORD_EARLY, ...setupFiles]
       shared.projects.add(project)
       provideWorkerConfig(shared, project)
       if (shared.coldTimeoutMs) {

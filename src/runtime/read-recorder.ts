@@ -34,7 +34,12 @@ export interface Recording {
 /** The bit of each way a path can be read. */
 export const USES: Record<ReadKind, number> = { content: 1, listing: 2, exists: 4 }
 
-const storage = new AsyncLocalStorage<Recording>()
+// One recorder per process, whichever copy of this module runs: the worker's bundle records the
+// builds, the setup file that installs the wrappers early (record-early.ts) is a module of its own.
+interface RecorderState { storage: AsyncLocalStorage<Recording>, installed: boolean }
+const RECORDER = Symbol.for('vitest-fixture-cache.read-recorder')
+const recorder: RecorderState = ((globalThis as { [RECORDER]?: RecorderState })[RECORDER] ??= { storage: new AsyncLocalStorage(), installed: false })
+const storage = recorder.storage
 
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
@@ -88,12 +93,10 @@ export function filesImported(recording: Recording, covered: (file: string) => b
   return [...files]
 }
 
-let installed = false
-
 /** Wraps node:fs and process.env once per worker; outside a recorded build a wrapper only forwards. */
-function install(): void {
-  if (installed) return
-  installed = true
+export function install(): void {
+  if (recorder.installed) return
+  recorder.installed = true
   const promises = fs.promises as unknown as Record<string, unknown>
   const callbacks = fs as unknown as Record<string, unknown>
   wrapReadFileSync(callbacks)

@@ -55,6 +55,36 @@ test('values are fresh', ({ words, extras }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('records the reads of a package that kept node:fs functions from its import (fast-glob): a file added to a globbed folder rebuilds', async () => {
+  const project = Project.create({
+    'data/a.txt': 'a',
+    'data/b.txt': 'b',
+    'test/a.test.ts': `
+import { appendFileSync, readdirSync } from 'node:fs'
+import fg from 'fast-glob'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  names: cached(async () => {
+    ${log('names')}
+    return (await fg('data/*.txt')).sort()
+  }),
+})
+test('every file', ({ names }) => { expect(names).toEqual(readdirSync('data').sort().map(name => 'data/' + name)) })
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['names'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('data/c.txt', 'c')
+  const added = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['names'])
+  expect(added.stderr).toMatch(/names: built in \d+ ms \(folder data\/ listed by the factory changed\)/)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('rebuilds when an env var the factory read but did not declare changes, and reuses both values after', async () => {
   const project = Project.create({
     'test/a.test.ts': `
