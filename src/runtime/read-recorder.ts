@@ -31,19 +31,24 @@ export interface Recording {
   imported: string[]
 }
 
-/** The bit of each way a path can be read. */
-export const USES: Record<ReadKind, number> = { content: 1, listing: 2, exists: 4 }
+/** The bit of each way a path can be read; `tree`, a folder listed with everything under it (`readdir(path, { recursive: true })`). */
+export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, stat: 8, tree: 16 }
+
+type Read = ReadKind | 'tree'
 
 // One recorder per process, whichever copy of this module runs: the worker's bundle records the
 // builds, the setup file that installs the wrappers early (record-early.ts) is a module of its own.
-interface RecorderState { storage: AsyncLocalStorage<Recording>, installed: boolean }
+interface RecorderState { storage: AsyncLocalStorage<Recording>, installed: boolean, envs: WeakSet<object> }
 const RECORDER = Symbol.for('vitest-fixture-cache.read-recorder')
-const recorder: RecorderState = ((globalThis as { [RECORDER]?: RecorderState })[RECORDER] ??= { storage: new AsyncLocalStorage(), installed: false })
+const recorder: RecorderState = ((globalThis as { [RECORDER]?: RecorderState })[RECORDER] ??= { storage: new AsyncLocalStorage(), installed: false, envs: new WeakSet() })
 const storage = recorder.storage
 
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
   install()
+  // A setup file or a test may have put a plain value in place since (`Object.defineProperty(process, 'platform', …)`).
+  recordEnvReads()
+  recordMachineProperties()
   recordProvidedReads()
   const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), machine: new Set(), imported: [] }
   const modules = workerState()?.evaluatedModules?.idToModuleMap
@@ -110,7 +115,8 @@ export function install(): void {
     for (const method of ['createReadStream']) wrap(target, method, 'content')
     for (const method of ['open', 'openSync']) wrap(target, method, 'open')
     for (const method of ['readdir', 'readdirSync', 'opendir', 'opendirSync']) wrap(target, method, 'listing')
-    for (const method of ['stat', 'statSync', 'lstat', 'lstatSync', 'exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
+    for (const method of ['stat', 'statSync', 'lstat', 'lstatSync']) wrap(target, method, 'stat')
+    for (const method of ['exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
     for (const method of ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'truncate', 'truncateSync']) wrap(target, method, 'output')
     for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
     for (const method of ['copyFile', 'copyFileSync', 'cp', 'cpSync']) wrap(target, method, 'copy')
@@ -126,14 +132,15 @@ export function install(): void {
  * environment assign a copy (`process.env = { ...OLD_ENV }` in a `beforeEach`, a Jest habit).
  */
 function recordEnvReads(): void {
-  const wrapped = new WeakSet<object>()
+  const descriptor = Object.getOwnPropertyDescriptor(process, 'env')
+  if (!descriptor?.configurable || !('value' in descriptor)) return
   const recorded = (env: unknown): unknown => {
-    if (typeof env !== 'object' || env === null || wrapped.has(env)) return env
+    if (typeof env !== 'object' || env === null || recorder.envs.has(env)) return env
     const proxy = recordedEnv(env as NodeJS.ProcessEnv)
-    wrapped.add(proxy)
+    recorder.envs.add(proxy)
     return proxy
   }
-  let env = recorded(process.env)
+  let env = recorded(descriptor.value)
   Object.defineProperty(process, 'env', {
     configurable: true,
     enumerable: true,
@@ -153,33 +160,40 @@ const localeMethods = (): Array<[object | undefined, string[]]> => [
   [String.prototype, ['localeCompare', 'toLocaleUpperCase', 'toLocaleLowerCase']],
   [Number.prototype, ['toLocaleString']],
   [BigInt.prototype, ['toLocaleString']],
-  [Intl.NumberFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts']],
-  [Intl.Collator?.prototype, ['compare']],
-  [Intl.PluralRules?.prototype, ['select', 'selectRange']],
-  [Intl.RelativeTimeFormat?.prototype, ['format', 'formatToParts']],
-  [Intl.ListFormat?.prototype, ['format', 'formatToParts']],
-  [Intl.Segmenter?.prototype, ['segment']],
-  [Intl.DisplayNames?.prototype, ['of']],
+  [Intl.NumberFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts', 'resolvedOptions']],
+  [Intl.Collator?.prototype, ['compare', 'resolvedOptions']],
+  [Intl.PluralRules?.prototype, ['select', 'selectRange', 'resolvedOptions']],
+  [Intl.RelativeTimeFormat?.prototype, ['format', 'formatToParts', 'resolvedOptions']],
+  [Intl.ListFormat?.prototype, ['format', 'formatToParts', 'resolvedOptions']],
+  [Intl.Segmenter?.prototype, ['segment', 'resolvedOptions']],
+  [Intl.DisplayNames?.prototype, ['of', 'resolvedOptions']],
 ]
+// (`resolvedOptions()` says the locale and time zone themselves: `Intl.DateTimeFormat().resolvedOptions().timeZone`.)
 const zonedLocaleMethods = (): Array<[object | undefined, string[]]> => [
   [Date.prototype, ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']],
-  [Intl.DateTimeFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts']],
+  [Intl.DateTimeFormat?.prototype, ['format', 'formatToParts', 'formatRange', 'formatRangeToParts', 'resolvedOptions']],
 ]
 
 // What a machine fact is read through: functions of node:os, properties of process and node:os.
 const OS_FUNCTIONS = ['platform', 'arch', 'type', 'release', 'version', 'machine', 'endianness', 'homedir', 'hostname', 'userInfo', 'cpus', 'availableParallelism', 'totalmem'] as const
 const PROPERTIES: Array<[object, string, MachineFact]> = [[process, 'platform', 'process.platform'], [process, 'arch', 'process.arch'], [os, 'EOL', 'os.EOL']]
 
+const uses = (...facts: MachineFact[]) => (): void => {
+  const recording = storage.getStore()
+  if (recording) for (const fact of facts) recording.machine.add(fact)
+}
+
 /** Notes a build's use of the machine (its time zone, its locale, its platform…), as it notes an env read. */
 function recordMachine(): void {
-  const uses = (...facts: MachineFact[]) => (): void => {
-    const recording = storage.getStore()
-    if (recording) for (const fact of facts) recording.machine.add(fact)
-  }
   for (const method of LOCAL_TIME_METHODS) wrapUse(Date.prototype, method, uses('time zone'))
   for (const [target, methods] of localeMethods()) for (const method of methods) wrapUse(target, method, uses('locale'))
   for (const [target, methods] of zonedLocaleMethods()) for (const method of methods) wrapUse(target, method, uses('time zone', 'locale'))
   for (const name of OS_FUNCTIONS) wrapUse(os, name, uses(`os.${name}()`))
+  recordMachineProperties()
+}
+
+/** process.platform, process.arch, os.EOL: a getter that notes the read, in place of each plain value. */
+function recordMachineProperties(): void {
   for (const [target, name, fact] of PROPERTIES) {
     const descriptor = Object.getOwnPropertyDescriptor(target, name)
     if (!descriptor || !('value' in descriptor) || !descriptor.configurable) continue
@@ -214,7 +228,8 @@ function wrapUse(target: object | undefined, method: string, use: () => void): v
 
 type Use = ReadKind | 'open' | 'output' | 'copy'
 
-const WRAPPED = Symbol('vitest-fixture-cache.recorded')
+// Shared by every copy of this module in the process: a function is wrapped once.
+const WRAPPED = Symbol.for('vitest-fixture-cache.recorded')
 
 function wrap(target: Record<string, unknown>, method: string, use: Use, paths = 1): void {
   const original = target[method]
@@ -230,7 +245,8 @@ function wrap(target: Record<string, unknown>, method: string, use: Use, paths =
         note(recording, args[0], opensForWriting(args[1]) ? 'output' : 'content')
       }
       else {
-        for (let index = 0; index < paths; index++) note(recording, args[index], use)
+        const read = use === 'listing' && (args[1] as { recursive?: unknown } | undefined)?.recursive === true ? 'tree' : use
+        for (let index = 0; index < paths; index++) note(recording, args[index], read)
       }
     }
     return (original as (...args: unknown[]) => unknown).apply(this, args)
@@ -304,13 +320,13 @@ function opensForWriting(flags: unknown): boolean {
 }
 
 /** Records a use of what a call named (a path, a URL, a descriptor); true when it was recorded as an input. */
-function note(recording: Recording, target: unknown, use: ReadKind | 'output'): boolean {
+function note(recording: Recording, target: unknown, use: Read | 'output'): boolean {
   const path = pathOf(target)
   return path !== undefined && notePath(recording, path, use)
 }
 
 /** Records a use of an absolute, normalized path (a read resolves it once, not once per step). */
-function notePath(recording: Recording, path: string, use: ReadKind | 'output'): boolean {
+function notePath(recording: Recording, path: string, use: Read | 'output'): boolean {
   if (use === 'output') {
     recording.outputs.add(path)
     return false

@@ -3,8 +3,8 @@
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
-import { realpathSync } from 'node:fs'
-import { sep } from 'node:path'
+import { readdirSync, realpathSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import { digestOf, envDigest, machineDigest, machineInputName, providedDigest, providedInputName } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
 
@@ -12,6 +12,7 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
   content: path => `file ${path} read by the factory`,
   listing: path => `folder ${path}/ listed by the factory`,
   exists: path => `path ${path} checked by the factory`,
+  stat: path => `path ${path} inspected by the factory`,
 }
 
 /**
@@ -29,8 +30,17 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     if (label === undefined) continue
     if (uses & USES.content) lines.push(`${NAMES.content(label)}\0${recording.contentDigests.get(path) ?? digestOf('content', path)}`)
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
-    // Reading a file's content or listing a folder already says whether it exists.
-    if (uses === USES.exists) lines.push(`${NAMES.exists(label)}\0${digestOf('exists', path)}`)
+    if (uses & USES.tree) {
+      for (const folder of foldersUnder(path)) {
+        const within = labelOf(folder)
+        if (within !== undefined) lines.push(`${NAMES.listing(within)}\0${digestOf('listing', folder)}`)
+      }
+    }
+    // Reading a file's content or listing a folder already says what it is, and how big.
+    if (!(uses & (USES.content | USES.listing | USES.tree))) {
+      const use = uses & USES.stat ? 'stat' : 'exists'
+      lines.push(`${NAMES[use](label)}\0${digestOf(use, path)}`)
+    }
   }
   for (const path of filesImported(recording, inKey)) {
     const label = labelOf(throughPackageLinks(path))
@@ -96,6 +106,20 @@ function labelInScope(scope: RecordScope): (path: string) => string | undefined 
     if (!label || (label.includes('node_modules') && `/${label}/`.includes('/node_modules/'))) return undefined
     return label
   }
+}
+
+/** A folder and every folder under it (not into node_modules, whose files never count), as a recursive listing saw them. */
+function foldersUnder(root: string): string[] {
+  const folders = [root]
+  for (let index = 0; index < folders.length; index++) {
+    try {
+      for (const entry of readdirSync(folders[index]!, { withFileTypes: true })) {
+        if (entry.isDirectory() && entry.name !== 'node_modules') folders.push(join(folders[index]!, entry.name))
+      }
+    }
+    catch {}
+  }
+  return folders
 }
 
 const IN_NODE_MODULES = `${sep}node_modules${sep}`

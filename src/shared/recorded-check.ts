@@ -26,10 +26,10 @@ export function recordScope(config: { workspace: string, dir: string, journal: s
   return { workspace: config.workspace, ignored: [config.dir, config.journal, ...copies ? [resolve(copies)] : []] }
 }
 
-/** What a recorded file use was: its content read, a folder listed, or a path checked. */
-export type ReadKind = 'content' | 'listing' | 'exists'
+/** What a recorded file use was: its content read, a folder listed, a path checked (what it is), or inspected (what it is, and a file's size: `statSync(path).size`). */
+export type ReadKind = 'content' | 'listing' | 'exists' | 'stat'
 
-const RECORDED_FILE = /^(file|folder|path|module) (.+?)\/? (read|listed|checked|written|imported) by the factory$/
+const RECORDED_FILE = /^(file|folder|path|module) (.+?)\/? (read|listed|checked|inspected|written|imported) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
 const RECORDED_MACHINE = /^(.+) used by the factory$/
@@ -110,7 +110,7 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (machine && isMachineFact(machine[1]!)) return machineDigest(machine[1])
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
-  const use: ReadKind = file[1] === 'file' || file[1] === 'module' ? 'content' : file[1] === 'folder' ? 'listing' : 'exists'
+  const use: ReadKind = file[1] === 'file' || file[1] === 'module' ? 'content' : file[1] === 'folder' ? 'listing' : file[3] === 'inspected' ? 'stat' : 'exists'
   return digestOf(use, resolve(scope.workspace, file[2]!))
 }
 
@@ -120,6 +120,8 @@ export function digestOf(use: ReadKind, path: string): string {
     if (use === 'content') return contentDigest(readFileSync(path))
     if (use === 'listing') return listingDigest(path)
     const stats = statSync(path, { throwIfNoEntry: false })
+    // A size, not a time: a clone or a checkout gives every file a new mtime.
+    if (use === 'stat' && stats?.isFile()) return `file of ${stats.size} bytes`
     return !stats ? 'missing' : stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other'
   }
   catch (error) {

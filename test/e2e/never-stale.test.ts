@@ -55,6 +55,47 @@ test('values are fresh', ({ words, extras }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds when a file is added anywhere under a folder read recursively (readdir with recursive, fs.globSync on Node 22)', async () => {
+  const project = Project.create({
+    'data/sub/a.txt': 'a',
+    'test/a.test.ts': `
+import * as fs from 'node:fs'
+import { appendFileSync, readdirSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const globSync = (fs as { globSync?: (pattern: string) => string[] }).globSync
+const everything = () => readdirSync('data', { recursive: true }).map(String).sort()
+const test = base.extend({
+  deep: cached(async () => {
+    ${log('deep')}
+    return readdirSync('data', { recursive: true }).map(String).sort()
+  }),
+  globbed: cached(async () => {
+    ${log('globbed')}
+    return globSync ? globSync('data/**/*.txt').sort() : everything()
+  }),
+})
+test('every file', ({ deep, globbed }) => {
+  expect(deep).toEqual(everything())
+  expect(globbed).toEqual(globSync ? globSync('data/**/*.txt').sort() : everything())
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['deep', 'globbed'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('data/sub/b.txt', 'b')
+  const added = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['deep', 'globbed'])
+  expect(added.stderr).toMatch(/deep: built in \d+ ms \(folder data\/sub\/ listed by the factory changed\)/)
+  project.write('data/sub/deeper/c.txt', 'c')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['deep', 'globbed'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('records the reads of a package that kept node:fs functions from its import (fast-glob): a file added to a globbed folder rebuilds', async () => {
   const project = Project.create({
     'data/a.txt': 'a',
@@ -477,6 +518,42 @@ test('fresh', ({ size, lazy }) => {
   // Its code names ./lazy: the module's code is in the key already, a comment is no change to it.
   project.edit('test/lazy.ts', `'lazy'`, `'lazy' // a comment`)
   await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
+
+it('rebuilds a value built from a file\'s size (statSync) or from the time zone\'s name (resolvedOptions)', async () => {
+  const project = Project.create({
+    'data/x.bin': 'abc',
+    'test/a.test.ts': `
+import { appendFileSync, statSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  size: cached(async () => {
+    ${log('size')}
+    return statSync('data/x.bin').size
+  }),
+  zone: cached(async () => {
+    ${log('zone')}
+    return Intl.DateTimeFormat().resolvedOptions().timeZone
+  }),
+})
+test('made here', ({ size, zone }) => {
+  expect(size).toBe(statSync('data/x.bin').size)
+  expect(zone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone)
+})
+`,
+  })
+  await runOk(project, [], { TZ: 'UTC' })
+  expect(project.takeBuilds()).toEqual(['size', 'zone'])
+  project.write('data/x.bin', 'abcdef')
+  const grown = await runOk(project, [], { TZ: 'UTC', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['size'])
+  expect(grown.stderr).toMatch(/size: built in \d+ ms \(path data\/x\.bin inspected by the factory changed\)/)
+  const moved = await runOk(project, [], { TZ: 'Asia/Tokyo', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['zone'])
+  expect(moved.stderr).toMatch(/zone: built in \d+ ms \(time zone used by the factory changed\)/)
+  await runOk(project, [], { TZ: 'UTC' })
   expect(project.takeBuilds()).toEqual([])
 })
 

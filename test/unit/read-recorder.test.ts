@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createReadStream, existsSync, promises } from 'node:fs'
+import { createReadStream, existsSync, promises, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +33,8 @@ describe('recorded reads', () => {
       await new Promise<void>(resolve => createReadStream(join(workspace, 'data/a.txt')).on('close', () => resolve()).resume())
       readdirSync(join(workspace, 'data'))
       existsSync(join(workspace, 'data/missing.txt'))
+      statSync(join(workspace, 'data/b.txt'))
+      statSync(join(workspace, 'data/a.txt'))
       readFileSync(join(workspace, 'node_modules/pkg/x.js'))
       readFileSync(join(workspace, '.cache/entry'))
       existsSync(join(workspace, '.cache'))
@@ -46,7 +48,24 @@ describe('recorded reads', () => {
       'folder data/ listed by the factory',
       'path data/missing.txt checked by the factory',
     ])
+    // A file whose content was read is not inspected apart: its content says its size.
+    expect(names(recordedInputs(recording, scope())).filter(name => name.includes('inspected'))).toEqual([])
     rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('inspects a file only stat\'ed by its kind and size, not its time or content; a folder read recursively by every folder under it', async () => {
+    mkdirSync(join(workspace, 'data/deep/er'), { recursive: true })
+    const { recording } = await recordReads(() => {
+      statSync(join(workspace, 'data/a.txt'))
+      readdirSync(join(workspace, 'data/deep'), { recursive: true })
+    })
+    const inputs = recordedInputs(recording, scope())
+    expect(names(inputs)).toEqual(['folder data/deep/ listed by the factory', 'folder data/deep/er/ listed by the factory', 'path data/a.txt inspected by the factory'])
+    writeFileSync(join(workspace, 'data/a.txt'), 'b')
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    writeFileSync(join(workspace, 'data/a.txt'), 'bigger')
+    writeFileSync(join(workspace, 'data/deep/er/new.txt'), 'new')
+    expect(changedRecordedInputs(inputs, scope())).toEqual(['folder data/deep/er/ listed by the factory', 'path data/a.txt inspected by the factory'])
   })
 
   it('records nothing inside an ignored folder that holds the whole workspace', async () => {
