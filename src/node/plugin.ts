@@ -46,7 +46,7 @@ interface Run {
 const RUNS_KEY = Symbol.for('vitest-fixture-cache.runs')
 const runs: WeakMap<Vitest, Run> = ((globalThis as Record<symbol, unknown>)[RUNS_KEY] ??= new WeakMap()) as WeakMap<Vitest, Run>
 
-const RECORD_EARLY = fileURLToPath(new URL('../runtime/record-early.js', import.meta.url))
+const RECORD_EARLY = fileURLToPath(new URL('../record-early.js', import.meta.url))
 
 /** Whether this run is known to build: nothing stored yet, a refresh, or verify. */
 function buildsEverything(config: WorkerConfig): boolean {
