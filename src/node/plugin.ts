@@ -6,7 +6,7 @@ import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { wallClockMs } from '../shared/clock.js'
 import { DRY_RUN, FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
@@ -150,8 +150,10 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       const { injectCallSites } = await import('./inject-call-sites.js')
       return injectCallSites(code, relative(run?.root ?? process.cwd(), file).split(sep).join('/'))
     },
-    configureVitest(context) {
+    async configureVitest(context) {
       const { project, vitest } = context
+      // This process too, before a globalSetup file loads (its cachedValue() builds here).
+      await import(pathToFileURL(RECORD_EARLY).href)
       // Called once per project, by each plugin instance: the first one starts the run.
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))

@@ -96,14 +96,32 @@ test('every file', ({ deep, globbed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
-it('records the reads of a package that kept node:fs functions from its import (fast-glob): a file added to a globbed folder rebuilds', async () => {
+it('records the reads of a package that kept node:fs functions from its import (fast-glob), in a worker and in a globalSetup: a file added to a globbed folder rebuilds', async () => {
   const project = Project.create({
     'data/a.txt': 'a',
     'data/b.txt': 'b',
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { globalSetup: ['test/global-setup.ts'] } })
+`,
+    'test/global-setup.ts': `
+import { appendFileSync } from 'node:fs'
+import fg from 'fast-glob'
+import type { TestProject } from 'vitest/node'
+import { cachedValue } from 'vitest-fixture-cache'
+declare module 'vitest' { export interface ProvidedContext { listed: string[] } }
+export default async function setup(project: TestProject) {
+  project.provide('listed', await cachedValue('listed', async () => {
+    ${log('listed')}
+    return (await fg('data/*.txt')).sort()
+  }))
+}
+`,
     'test/a.test.ts': `
 import { appendFileSync, readdirSync } from 'node:fs'
 import fg from 'fast-glob'
-import { test as base, expect } from 'vitest'
+import { test as base, expect, inject } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
 const test = base.extend({
   names: cached(async () => {
@@ -111,16 +129,20 @@ const test = base.extend({
     return (await fg('data/*.txt')).sort()
   }),
 })
-test('every file', ({ names }) => { expect(names).toEqual(readdirSync('data').sort().map(name => 'data/' + name)) })
+test('every file', ({ names }) => {
+  const files = readdirSync('data').sort().map(name => 'data/' + name)
+  expect(names).toEqual(files)
+  expect(inject('listed')).toEqual(files)
+})
 `,
   })
   await runOk(project)
-  expect(project.takeBuilds()).toEqual(['names'])
+  expect(project.takeBuilds()).toEqual(['listed', 'names'])
   await runOk(project)
   expect(project.takeBuilds()).toEqual([])
   project.write('data/c.txt', 'c')
   const added = await runOk(project, [], DEBUG)
-  expect(project.takeBuilds()).toEqual(['names'])
+  expect(project.takeBuilds()).toEqual(['listed', 'names'])
   expect(added.stderr).toMatch(/names: built in \d+ ms \(folder data\/ listed by the factory changed\)/)
   await runOk(project)
   expect(project.takeBuilds()).toEqual([])
