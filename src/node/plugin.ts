@@ -38,6 +38,8 @@ interface Run {
   projectViews: Map<string, { define: Record<string, unknown>, setupFiles: string[] }>
   /** Timeouts to raise to, on a run that builds everything: builds run inside tests and hooks. */
   coldTimeoutMs?: number
+  /** Whether the run has said what a vm pool hides from the recording. */
+  vmPoolNoted?: boolean
 }
 
 // Inline `test.projects` evaluate the config once per project: each gets its own plugin instance,
@@ -163,6 +165,12 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       // Reads are wrapped before the project's own setup files and test modules load; the file is
       // no input of any fixture (it is not in the view above).
       if (!project.config.browser?.enabled && !setupFiles.includes(RECORD_EARLY)) project.config.setupFiles = [RECORD_EARLY, ...setupFiles]
+      if (String(project.config.pool).startsWith('vm') && !shared.vmPoolNoted) {
+        // A vm context gets copies of node:fs's functions for its named imports, taken before any
+        // setup file runs: nothing can wrap them.
+        shared.vmPoolNoted = true
+        vitest.logger.warn(`fixture cache: in the ${project.config.pool} pool, reads through named imports of node:fs and node:os (import { readFileSync } from 'node:fs', in test code or in an ES module package) are not recorded; in factories, read through the module (import fs from 'node:fs'; fs.readFileSync), or declare the files (files option)`)
+      }
       shared.projects.add(project)
       provideWorkerConfig(shared, project)
       if (shared.coldTimeoutMs) {

@@ -36,12 +36,15 @@ export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, s
 
 type Read = ReadKind | 'tree'
 
-// One recorder per process, whichever copy of this module runs: the worker's bundle records the
-// builds, the setup file that installs the wrappers early (record-early.ts) is a module of its own.
-interface RecorderState { storage: AsyncLocalStorage<Recording>, installed: boolean, envs: WeakSet<object> }
+// One storage per process, whatever copy of this module or realm runs it (Vitest's vm pools give
+// each test file a context of its own, while node:fs, node:os and process are the process's): a
+// wrapper installed by one records the builds of every other.
+interface SharedRecorder { storage: AsyncLocalStorage<Recording>, envs: WeakSet<object> }
 const RECORDER = Symbol.for('vitest-fixture-cache.read-recorder')
-const recorder: RecorderState = ((globalThis as { [RECORDER]?: RecorderState })[RECORDER] ??= { storage: new AsyncLocalStorage(), installed: false, envs: new WeakSet() })
+const recorder: SharedRecorder = ((process as { [RECORDER]?: SharedRecorder })[RECORDER] ??= { storage: new AsyncLocalStorage(), envs: new WeakSet() })
 const storage = recorder.storage
+// Installed once per realm: each has its own Date and Intl.
+const INSTALLED = Symbol.for('vitest-fixture-cache.read-recorder.installed')
 
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {
@@ -100,8 +103,9 @@ export function filesImported(recording: Recording, covered: (file: string) => b
 
 /** Wraps node:fs and process.env once per worker; outside a recorded build a wrapper only forwards. */
 export function install(): void {
-  if (recorder.installed) return
-  recorder.installed = true
+  const realm = globalThis as { [INSTALLED]?: true }
+  if (realm[INSTALLED]) return
+  realm[INSTALLED] = true
   const promises = fs.promises as unknown as Record<string, unknown>
   const callbacks = fs as unknown as Record<string, unknown>
   wrapReadFileSync(callbacks)

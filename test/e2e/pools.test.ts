@@ -4,10 +4,15 @@ import { expect, it } from 'vitest'
 import { Project, runOk } from '../helpers/project.js'
 
 const FIXTURES = `
-import { appendFileSync } from 'node:fs'
+import fs, { appendFileSync } from 'node:fs'
 import { test as base } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
 export const test = base.extend({
+  // Built in each file (it is keyed on its test), so in each of a vm pool's contexts.
+  text: cached(async ({ task }) => {
+    appendFileSync('builds.log', 'text\\n')
+    return fs.readFileSync('data/' + task.file.name.split('/').pop() + '.txt', 'utf8')
+  }),
   plain: cached(async () => {
     appendFileSync('builds.log', 'plain\\n')
     return { words: ['alpha', 'beta'], count: 2 }
@@ -24,9 +29,11 @@ export const test = base.extend({
 `
 
 const USER = `
+import { readFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import { test } from './fixtures'
-test('values are right in this pool', ({ plain, rich, shared }) => {
+test('values are right in this pool', ({ plain, rich, shared, text, task }) => {
+  expect(text).toBe(readFileSync('data/' + task.file.name.split('/').pop() + '.txt', 'utf8'))
   // Values belong to the test's realm (vm pools run tests in their own).
   expect(Object.getPrototypeOf(plain)).toBe(Object.prototype)
   expect(Array.isArray(plain.words) && plain.words instanceof Array).toBe(true)
@@ -43,13 +50,22 @@ test('values are right in this pool', ({ plain, rich, shared }) => {
 `
 
 for (const args of [['--pool=forks'], ['--pool=threads'], ['--pool=vmThreads'], ['--pool=vmForks'], ['--pool=forks', '--no-isolate'], ['--pool=threads', '--no-isolate']]) {
-  it(`works with ${args.join(' ')}: built once, then reused`, async () => {
-    const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USER, 'test/b.test.ts': USER, 'test/c.test.ts': USER })
-    await runOk(project, args)
-    expect(project.takeBuilds()).toEqual(['plain', 'rich', 'shared'])
+  it(`works with ${args.join(" ")}: built once, then reused; a file read in any test file is re-checked`, async () => {
+    const project = Project.create({
+      'test/fixtures.ts': FIXTURES,
+      ...Object.fromEntries(['a', 'b', 'c'].flatMap(name => [[`test/${name}.test.ts`, USER], [`data/${name}.test.ts.txt`, name]])),
+    })
+    const cold = await runOk(project, args)
+    expect(project.takeBuilds()).toEqual(['plain', 'rich', 'shared', 'text', 'text', 'text'])
     // Vitest stops workers without an exit event: the run's end removes what their locks left.
     expect(readdirSync(join(project.dir, 'node_modules/.cache/vitest-fixture-cache/locks'))).toEqual([])
     await runOk(project, args)
     expect(project.takeBuilds()).toEqual([])
+    // A read in any file's build is recorded, in every realm of the pool.
+    project.write('data/b.test.ts.txt', 'b, edited')
+    project.write('data/c.test.ts.txt', 'c, edited')
+    await runOk(project, args)
+    expect(project.takeBuilds()).toEqual(['text', 'text'])
+    expect(cold.output.includes('reads through named imports of node:fs')).toBe(args[0]!.startsWith('--pool=vm'))
   })
 }
