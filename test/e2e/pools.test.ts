@@ -50,7 +50,7 @@ test('values are right in this pool', ({ plain, rich, shared, text, task }) => {
 `
 
 for (const args of [['--pool=forks'], ['--pool=threads'], ['--pool=vmThreads'], ['--pool=vmForks'], ['--pool=forks', '--no-isolate'], ['--pool=threads', '--no-isolate']]) {
-  it(`works with ${args.join(" ")}: built once, then reused; a file read in any test file is re-checked`, async () => {
+  it(`works with ${args.join(' ')}: built once, then reused; a file read in any test file is re-checked`, async () => {
     const project = Project.create({
       'test/fixtures.ts': FIXTURES,
       ...Object.fromEntries(['a', 'b', 'c'].flatMap(name => [[`test/${name}.test.ts`, USER], [`data/${name}.test.ts.txt`, name]])),
