@@ -101,7 +101,7 @@ export function filesImported(recording: Recording, covered: (file: string) => b
   return [...files]
 }
 
-/** Wraps node:fs and process.env once per worker; outside a recorded build a wrapper only forwards. */
+/** Wraps node:fs, process.env and the machine's facts once per realm (the process's objects once); outside a recorded build a wrapper only forwards. */
 export function install(): void {
   const realm = globalThis as { [INSTALLED]?: true }
   if (realm[INSTALLED]) return
