@@ -3,9 +3,9 @@
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
-import { readdirSync, realpathSync } from 'node:fs'
-import { join, sep } from 'node:path'
-import { digestOf, envDigest, machineDigest, machineInputName, providedDigest, providedInputName } from '../shared/recorded-check.js'
+import { realpathSync } from 'node:fs'
+import { sep } from 'node:path'
+import { digestOf, envDigest, machineDigest, machineInputName, providedDigest, providedInputName, treeListings } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
@@ -31,9 +31,9 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     if (uses & USES.content) lines.push(`${NAMES.content(label)}\0${recording.contentDigests.get(path) ?? digestOf('content', path)}`)
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
     if (uses & USES.tree) {
-      for (const folder of foldersUnder(path)) {
+      for (const [folder, listing] of treeListings(path)) {
         const within = labelOf(folder)
-        if (within !== undefined) lines.push(`${NAMES.listing(within)}\0${digestOf('listing', folder)}`)
+        if (within !== undefined) lines.push(`${NAMES.listing(within)}\0${listing}`)
       }
     }
     // Reading a file's content or listing a folder already says what it is, and how big.
@@ -106,20 +106,6 @@ function labelInScope(scope: RecordScope): (path: string) => string | undefined 
     if (!label || (label.includes('node_modules') && `/${label}/`.includes('/node_modules/'))) return undefined
     return label
   }
-}
-
-/** A folder and every folder under it (not into node_modules, whose files never count), as a recursive listing saw them. */
-function foldersUnder(root: string): string[] {
-  const folders = [root]
-  for (let index = 0; index < folders.length; index++) {
-    try {
-      for (const entry of readdirSync(folders[index]!, { withFileTypes: true })) {
-        if (entry.isDirectory() && entry.name !== 'node_modules') folders.push(join(folders[index]!, entry.name))
-      }
-    }
-    catch {}
-  }
-  return folders
 }
 
 const IN_NODE_MODULES = `${sep}node_modules${sep}`

@@ -2,9 +2,10 @@
 // in the main process ask the same question, whether each recorded input is what it was.
 import type { KeyInput } from './key.js'
 import type { CodeInputs } from './protocol.js'
+import type { Dirent } from 'node:fs'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { serialize } from 'node:v8'
 import { contentDigest, digest } from './digest.js'
 
@@ -133,8 +134,35 @@ export function digestOf(use: ReadKind, path: string): string {
 }
 
 function listingDigest(path: string): string {
-  const listing = readdirSync(path, { withFileTypes: true }).map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort()
-  return digest(...listing)
+  return digestOfEntries(readdirSync(path, { withFileTypes: true }))
+}
+
+function digestOfEntries(entries: readonly Dirent[]): string {
+  return digest(...entries.map(entry => `${entry.name}${entry.isDirectory() ? '/' : ''}`).sort())
+}
+
+/**
+ * A folder and every folder under it (not into node_modules, whose files never count), each with
+ * the digest of its listing, as a recursive listing read them: one read per folder.
+ */
+export function treeListings(root: string): Array<[folder: string, digest: string]> {
+  const listings: Array<[string, string]> = []
+  const pending = [root]
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    let entries: Dirent[]
+    try {
+      entries = readdirSync(folder, { withFileTypes: true })
+    }
+    catch {
+      listings.push([folder, digestOf('listing', folder)])
+      continue
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name !== 'node_modules') pending.push(join(folder, entry.name))
+    }
+    listings.push([folder, digestOfEntries(entries)])
+  }
+  return listings
 }
 
 /** Set per worker by Vitest: they differ between workers of one run and say nothing about a value. */
