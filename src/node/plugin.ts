@@ -6,7 +6,6 @@ import type { Fingerprinter } from './fingerprint/fingerprinter.js'
 import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { PACKAGE_NAME } from '../shared/cache-dir.js'
 import { wallClockMs } from '../shared/clock.js'
 import { DRY_RUN, FINGERPRINT_MODULE, parseFingerprintModuleId, PROVIDE_KEY, setMainProcessConfig } from '../shared/protocol.js'
@@ -38,8 +37,6 @@ interface Run {
   projectViews: Map<string, { define: Record<string, unknown>, setupFiles: string[] }>
   /** Timeouts to raise to, on a run that builds everything: builds run inside tests and hooks. */
   coldTimeoutMs?: number
-  /** Whether the run has said what a vm pool hides from the recording. */
-  vmPoolNoted?: boolean
 }
 
 // Inline `test.projects` evaluate the config once per project: each gets its own plugin instance,
@@ -48,7 +45,7 @@ interface Run {
 const RUNS_KEY = Symbol.for('vitest-fixture-cache.runs')
 const runs: WeakMap<Vitest, Run> = ((globalThis as Record<symbol, unknown>)[RUNS_KEY] ??= new WeakMap()) as WeakMap<Vitest, Run>
 
-const RECORD_EARLY = fileURLToPath(new URL('../record-early.js', import.meta.url))
+const RECORD_EARLY = new URL('../record-early.js', import.meta.url).href
 
 /** Whether this run is known to build: nothing stored yet, a refresh, or verify. */
 function buildsEverything(config: WorkerConfig): boolean {
@@ -155,22 +152,16 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     async configureVitest(context) {
       const { project, vitest } = context
       // This process too, before a globalSetup file loads (its cachedValue() builds here).
-      await import(pathToFileURL(RECORD_EARLY).href)
+      await import(RECORD_EARLY)
       // Called once per project, by each plugin instance: the first one starts the run.
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))
       run = shared
-      const setupFiles = project.config.setupFiles ?? []
-      shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: [...setupFiles] })
-      // Reads are wrapped before the project's own setup files and test modules load; the file is
-      // no input of any fixture (it is not in the view above).
-      if (!project.config.browser?.enabled && !setupFiles.includes(RECORD_EARLY)) project.config.setupFiles = [RECORD_EARLY, ...setupFiles]
-      if (String(project.config.pool).startsWith('vm') && !shared.vmPoolNoted) {
-        // A vm context gets copies of node:fs's functions for its named imports, taken before any
-        // setup file runs: nothing can wrap them.
-        shared.vmPoolNoted = true
-        vitest.logger.warn(`fixture cache: in the ${project.config.pool} pool, reads through named imports of node:fs and node:os (import { readFileSync } from 'node:fs', in test code or in an ES module package) are not recorded; in factories, read through the module (import fs from 'node:fs'; fs.readFileSync), or declare the files (files option)`)
-      }
+      shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: [...project.config.setupFiles ?? []] })
+      // Reads are wrapped as each worker starts, before Vitest or any test module takes node:fs's
+      // functions (a vm context copies them; a package keeps them from its import). A Node flag,
+      // not a setup file: Vitest's setup-file machinery costs each test file several milliseconds.
+      if (!project.config.browser?.enabled && !project.config.execArgv.includes(RECORD_EARLY)) project.config.execArgv = [...project.config.execArgv, '--import', RECORD_EARLY]
       shared.projects.add(project)
       provideWorkerConfig(shared, project)
       if (shared.coldTimeoutMs) {
