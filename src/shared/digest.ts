@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 
 type Crypto = typeof import('node:crypto') & { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }
-// Loaded at the first digest: a test worker whose tests use no cached fixture (the plugin's setup
-// file loads this module in every worker) does not pay for node:crypto, about 4 ms.
+// Loaded at the first digest: a test worker whose tests use no cached fixture (Node loads the
+// recorder, and so this module, in every worker) does not pay for node:crypto, about 4 ms.
 let loaded: Crypto | undefined
 const crypto = (): Crypto => (loaded ??= createRequire(import.meta.url)('node:crypto') as Crypto)
 
