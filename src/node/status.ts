@@ -16,7 +16,7 @@ import { describeError } from '../shared/describe-error.js'
 import { FORMAT_VERSION, listChanges } from '../shared/key.js'
 import { builtinModuleLabel } from '../shared/protocol.js'
 import { byCodeUnits } from '../shared/order.js'
-import { changedRecordedInputs, envDigest, isRecordedProvided, readByNameInputs, recordScope } from '../shared/recorded-check.js'
+import { changedRecordedInputs, envDigest, onlyWorkersCheck, readByNameInputs, recordScope } from '../shared/recorded-check.js'
 import { openStore } from '../store/open-store.js'
 import { Fingerprinter } from './fingerprint/fingerprinter.js'
 
@@ -235,9 +235,9 @@ function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInput
   for (const input of codeInputs) {
     if (!stored.has(input.name)) result.changed.push(`${input.name} added`)
   }
-  // A provided value exists only once the run's globalSetup has run: only running shows.
-  result.unchecked.push(...entry.header.recorded.filter(input => isRecordedProvided(input.name)).map(input => input.name))
-  const checkable = entry.header.recorded.filter(input => !isRecordedProvided(input.name))
+  // Only running shows: a provided value exists once the run's globalSetup has run.
+  result.unchecked.push(...entry.header.recorded.filter(input => onlyWorkersCheck(input.name)).map(input => input.name))
+  const checkable = entry.header.recorded.filter(input => !onlyWorkersCheck(input.name))
   result.readsChanged.push(...changedRecordedInputs(checkable, recordScope(config)).map(name => `${name} changed`))
   return result
 }

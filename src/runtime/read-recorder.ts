@@ -21,6 +21,8 @@ export interface Recording {
   /** Digests of file contents taken from what readFile returned: no second read, and the content the factory saw. */
   contentDigests: Map<string, string>
   env: Set<string>
+  /** Whether it chose among the environment's names (listed it without reading it through). */
+  envNamesListed: boolean
   /** Keys of values the run provides (`inject('dbUrl')`: `provide` in the config or a globalSetup). */
   provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
@@ -53,7 +55,7 @@ export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ val
   recordEnvReads()
   recordMachineProperties()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), provided: new Set(), outputs: new Set(), machine: new Set(), imported: [] }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), envNamesListed: false, provided: new Set(), outputs: new Set(), machine: new Set(), imported: [] }
   const modules = workerState()?.evaluatedModules?.idToModuleMap
   const ranBefore = modules && new Set(idsRun(modules))
   building++
@@ -357,14 +359,34 @@ function pathOf(target: unknown): string | undefined {
   return undefined
 }
 
-// While code lists the environment (a spread of process.env, a child process's environment), the
-// values it reads are not recorded one by one: that would make every variable an input.
-let listingEnv = false
+// A listing of the environment read through, every name in order, is a copy made to pass on (a
+// spread, a child process's environment): its values are not each an input, or every variable
+// would be one. A listing left before its end is code choosing among the names: the names are an
+// input, and the values it read on the way are. Either way, a read out of order ends the listing,
+// so a read that follows a copy in the same tick (`execSync(…)`, then `process.env.SEED`) counts.
+interface EnvListing { names: string[], next: number, recording: Recording }
+let listing: EnvListing | undefined
+
+function endListing(): void {
+  const left = listing
+  listing = undefined
+  if (!left || left.next === left.names.length) return
+  left.recording.envNamesListed = true
+  for (const name of left.names.slice(0, left.next)) noteEnvRead(left.recording, name)
+}
+
+function noteEnvRead(recording: Recording | undefined, name: string | symbol): void {
+  if (recording && typeof name === 'string' && !WORKER_ENV.has(name)) recording.env.add(name)
+}
 
 function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const read = (name: string | symbol): void => {
-    const recording = typeof name === 'string' && !listingEnv && !WORKER_ENV.has(name) ? storage.getStore() : undefined
-    recording?.env.add(name as string)
+    if (listing && name === listing.names[listing.next]) {
+      if (++listing.next === listing.names.length) listing = undefined
+      return
+    }
+    if (listing) endListing()
+    noteEnvRead(storage.getStore(), name)
   }
   return new Proxy(env, {
     // Without the receiver: process.env accepts only plain data properties, set on itself.
@@ -374,18 +396,24 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       return Reflect.get(target, name)
     },
     has(target, name) {
-      read(name)
+      if (listing) endListing()
+      noteEnvRead(storage.getStore(), name)
       return Reflect.has(target, name)
     },
     ownKeys(target) {
-      if (storage.getStore() && !listingEnv) {
-        listingEnv = true
-        // A promise, not a timer: a test may have faked the timers.
+      const names = Reflect.ownKeys(target)
+      const recording = storage.getStore()
+      if (recording) {
+        endListing()
+        const started: EnvListing = { names: names.filter((name): name is string => typeof name === 'string'), next: 0, recording }
+        listing = started
+        // A copy is made in one go: what is left by the next microtask was a choice. (A promise,
+        // not a timer: a test may have faked the timers.)
         void Promise.resolve().then(() => {
-          listingEnv = false
+          if (listing === started) endListing()
         })
       }
-      return Reflect.ownKeys(target)
+      return names
     },
   })
 }

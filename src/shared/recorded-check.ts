@@ -93,8 +93,11 @@ export function machineDigest(fact: MachineFact): string {
 /** The name of a provided value's recorded read, as the factory wrote it: `inject('dbUrl') read by the factory`. */
 export const providedInputName = (key: string): string => `inject('${key}') read by the factory`
 
-/** Whether a recorded input is a provided value: only a worker can tell what it is now. */
-export const isRecordedProvided = (name: string): boolean => RECORDED_PROVIDED.test(name)
+/**
+ * Whether only a test worker can tell what a recorded input is now: a provided value (it exists
+ * once the run's globalSetup has run), the environment's names (Vitest adds its own in workers).
+ */
+export const onlyWorkersCheck = (name: string): boolean => name === ENV_NAMES_INPUT || RECORDED_PROVIDED.test(name)
 
 /** The recorded inputs whose digest differs now: empty when the entry may be reused. */
 export function changedRecordedInputs(recorded: readonly KeyInput[], scope: RecordScope): string[] {
@@ -103,6 +106,7 @@ export function changedRecordedInputs(recorded: readonly KeyInput[], scope: Reco
 
 /** The digest a recorded input has now (its name says what it is). */
 function currentDigest(name: string, scope: RecordScope): string | undefined {
+  if (name === ENV_NAMES_INPUT) return envNamesDigest()
   const env = RECORDED_ENV.exec(name)
   if (env) return envDigest(env[1]!)
   const provided = RECORDED_PROVIDED.exec(name)
@@ -167,6 +171,18 @@ export function treeListings(root: string): Array<[folder: string, digest: strin
 
 /** Set per worker by Vitest: they differ between workers of one run and say nothing about a value. */
 export const WORKER_ENV: ReadonlySet<string> = new Set(['VITEST_WORKER_ID', 'VITEST_POOL_ID'])
+
+/** A factory that chose among the environment's names (`Object.keys(process.env).filter(…)`) depends on them. */
+export const ENV_NAMES_INPUT = 'env names listed by the factory'
+
+/**
+ * The environment's names, without those that say how the run was started rather than what a
+ * value can depend on: Vitest's per-worker ones, the cache's own flags, npm's script variables and
+ * the shell's last command (`_`).
+ */
+export function envNamesDigest(): string {
+  return digest(...Object.keys(process.env).filter(name => !WORKER_ENV.has(name) && name !== '_' && !name.startsWith('FIXTURE_CACHE') && !name.startsWith('npm_')).sort())
+}
 
 export function envDigest(name: string): string {
   const value = process.env[name]

@@ -182,6 +182,42 @@ test('the value follows SIZE', ({ sized, listed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('counts an env var read right after a child process copied the environment, and the names of a listing the factory chose from', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { execFileSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  // Node lists process.env for the child, then the factory reads SEED in the same tick.
+  seeded: cached(async () => {
+    ${log('seeded')}
+    execFileSync(process.execPath, ['-e', ''])
+    return Number(process.env.SEED) * 10
+  }),
+  flags: cached(async () => {
+    ${log('flags')}
+    return Object.keys(process.env).filter(name => name.startsWith('FEATURE_')).sort()
+  }),
+})
+test('values follow the environment', ({ seeded, flags }) => {
+  expect(seeded).toBe(Number(process.env.SEED) * 10)
+  expect(flags).toEqual(Object.keys(process.env).filter(name => name.startsWith('FEATURE_')).sort())
+})
+`,
+  })
+  await runOk(project, [], { SEED: '1' })
+  expect(project.takeBuilds()).toEqual(['flags', 'seeded'])
+  const changed = await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['flags', 'seeded'])
+  expect(changed.stderr).toMatch(/seeded: built in \d+ ms \(env SEED read by the factory changed\)/)
+  expect(changed.stderr).toMatch(/flags: built in \d+ ms \(env names listed by the factory changed\)/)
+  // The cache's own flags and npm's script variables are no names the value depends on.
+  await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', FIXTURE_CACHE: 'on', npm_lifecycle_event: 'test', ...DEBUG })
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('records env reads from an environment a test assigns anew (process.env = { ...OLD_ENV } in a beforeEach)', async () => {
   const project = Project.create({
     'test/a.test.ts': `
