@@ -364,7 +364,7 @@ function pathOf(target: unknown): string | undefined {
 // would be one. A listing left before its end is code choosing among the names: the names are an
 // input, and the values it read on the way are. Either way, a read out of order ends the listing,
 // so a read that follows a copy in the same tick (`execSync(…)`, then `process.env.SEED`) counts.
-interface EnvListing { names: string[], next: number, recording: Recording }
+interface EnvListing { names: string[], next: number, described: number, recording: Recording }
 let listing: EnvListing | undefined
 
 function endListing(): void {
@@ -400,12 +400,22 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       noteEnvRead(storage.getStore(), name)
       return Reflect.has(target, name)
     },
+    // `Object.hasOwn(process.env, 'CI')` reads no value, and tells a set variable from an unset one.
+    // A copy asks for each name's descriptor in order too (the spread before each read, `Object.keys` first).
+    getOwnPropertyDescriptor(target, name) {
+      if (listing && name === listing.names[listing.described]) listing.described++
+      else {
+        if (listing) endListing()
+        noteEnvRead(storage.getStore(), name)
+      }
+      return Reflect.getOwnPropertyDescriptor(target, name)
+    },
     ownKeys(target) {
       const names = Reflect.ownKeys(target)
       const recording = storage.getStore()
       if (recording) {
         endListing()
-        const started: EnvListing = { names: names.filter((name): name is string => typeof name === 'string'), next: 0, recording }
+        const started: EnvListing = { names: names.filter((name): name is string => typeof name === 'string'), next: 0, described: 0, recording }
         listing = started
         // A copy is made in one go: what is left by the next microtask was a choice. (A promise,
         // not a timer: a test may have faked the timers.)

@@ -182,7 +182,7 @@ test('the value follows SIZE', ({ sized, listed }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
-it('counts an env var read right after a child process copied the environment, and the names of a listing the factory chose from', async () => {
+it('counts an env var read right after a child process copied the environment, one only tested for being set, and the names of a listing the factory chose from', async () => {
   const project = Project.create({
     'test/a.test.ts': `
 import { execFileSync } from 'node:child_process'
@@ -200,21 +200,28 @@ const test = base.extend({
     ${log('flags')}
     return Object.keys(process.env).filter(name => name.startsWith('FEATURE_')).sort()
   }),
+  // Whether it is set, not its value.
+  nightly: cached(async () => {
+    ${log('nightly')}
+    return Object.hasOwn(process.env, 'NIGHTLY')
+  }),
 })
-test('values follow the environment', ({ seeded, flags }) => {
+test('values follow the environment', ({ seeded, flags, nightly }) => {
+  expect(nightly).toBe('NIGHTLY' in process.env)
   expect(seeded).toBe(Number(process.env.SEED) * 10)
   expect(flags).toEqual(Object.keys(process.env).filter(name => name.startsWith('FEATURE_')).sort())
 })
 `,
   })
   await runOk(project, [], { SEED: '1' })
-  expect(project.takeBuilds()).toEqual(['flags', 'seeded'])
-  const changed = await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', ...DEBUG })
-  expect(project.takeBuilds()).toEqual(['flags', 'seeded'])
+  expect(project.takeBuilds()).toEqual(['flags', 'nightly', 'seeded'])
+  const changed = await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', NIGHTLY: '', ...DEBUG })
+  expect(project.takeBuilds()).toEqual(['flags', 'nightly', 'seeded'])
+  expect(changed.stderr).toMatch(/nightly: built in \d+ ms \(env NIGHTLY read by the factory changed\)/)
   expect(changed.stderr).toMatch(/seeded: built in \d+ ms \(env SEED read by the factory changed\)/)
   expect(changed.stderr).toMatch(/flags: built in \d+ ms \(env names listed by the factory changed\)/)
   // The cache's own flags and npm's script variables are no names the value depends on.
-  await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', FIXTURE_CACHE: 'on', npm_lifecycle_event: 'test', ...DEBUG })
+  await runOk(project, [], { SEED: '5', FEATURE_SEARCH: '1', NIGHTLY: '', FIXTURE_CACHE: 'on', npm_lifecycle_event: 'test', ...DEBUG })
   expect(project.takeBuilds()).toEqual([])
 })
 
