@@ -151,17 +151,20 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     },
     async configureVitest(context) {
       const { project, vitest } = context
-      // This process too, before a globalSetup file loads (its cachedValue() builds here).
-      await import(RECORD_EARLY)
       // Called once per project, by each plugin instance: the first one starts the run.
       let shared = runs.get(vitest)
       if (!shared) runs.set(vitest, shared = startRun(vitest))
       run = shared
       shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: [...project.config.setupFiles ?? []] })
-      // Reads are wrapped as each worker starts, before Vitest or any test module takes node:fs's
-      // functions (a vm context copies them; a package keeps them from its import). A Node flag,
-      // not a setup file: Vitest's setup-file machinery costs each test file several milliseconds.
-      if (!project.config.browser?.enabled && !project.config.execArgv.includes(RECORD_EARLY)) project.config.execArgv = [...project.config.execArgv, '--import', RECORD_EARLY]
+      // With the cache off nothing is recorded: the package then leaves node:fs and process.env alone.
+      if (shared.workerConfig.mode !== 'off') {
+        // This process too, before a globalSetup file loads (its cachedValue() builds here).
+        await import(RECORD_EARLY)
+        // Reads are wrapped as each worker starts, before Vitest or any test module takes node:fs's
+        // functions (a vm context copies them; a package keeps them from its import). A Node flag,
+        // not a setup file: Vitest's setup-file machinery costs each test file several milliseconds.
+        if (!project.config.browser?.enabled && !project.config.execArgv.includes(RECORD_EARLY)) project.config.execArgv = [...project.config.execArgv, '--import', RECORD_EARLY]
+      }
       shared.projects.add(project)
       provideWorkerConfig(shared, project)
       if (shared.coldTimeoutMs) {

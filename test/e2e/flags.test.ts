@@ -22,6 +22,7 @@ export const test = base.extend({
 `
 
 const USER = `
+import fs from 'node:fs'
 import { expect } from 'vitest'
 import { test } from './fixtures'
 test('all three', ({ corpus, db, model }) => {
@@ -29,6 +30,9 @@ test('all three', ({ corpus, db, model }) => {
 })
 test('again', ({ corpus, db, model }) => {
   expect([corpus, db, model]).toEqual([['alpha'], { rows: 3 }, { weights: [0.5] }])
+})
+test('node:fs is wrapped only while the cache is on', () => {
+  expect(Boolean((fs.readFileSync as any)[Symbol.for('vitest-fixture-cache.recorded')])).toBe(process.env.FIXTURE_CACHE !== 'off')
 })
 `
 
@@ -54,7 +58,7 @@ describe('environment flags', () => {
     expect(project.takeBuilds()).toEqual(['corpus', 'db'])
   })
 
-  it('FIXTURE_CACHE=off builds on every use and reads or writes nothing', async () => {
+  it('FIXTURE_CACHE=off builds on every use, reads or writes nothing, and leaves node:fs alone', async () => {
     const before = project.cacheEntries()
     project.edit('test/fixtures.ts', `return ['alpha']`, `return ['alpha'] as string[]`)
     await runOk(project, [], { FIXTURE_CACHE: 'off' })
