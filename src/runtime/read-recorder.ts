@@ -10,7 +10,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
-import { WORKER_ENV, workerState } from '../shared/recorded-check.js'
+import { envNamesDigest, envValueDigest, machineDigest, WORKER_ENV, workerState } from '../shared/recorded-check.js'
 import type { EvaluatedModule, MachineFact, ReadKind } from '../shared/recorded-check.js'
 
 /** How a path was used: its content, its listing, or only whether (and as what) it exists. */
@@ -20,15 +20,18 @@ export interface Recording {
   files: Map<string, number>
   /** Digests of file contents taken from what readFile returned: no second read, and the content the factory saw. */
   contentDigests: Map<string, string>
-  env: Set<string>
-  /** Whether it chose among the environment's names (listed it without reading it through). */
-  envNamesListed: boolean
+  /** Env var → the digest of its value when the build first read it (a factory may set it after). */
+  env: Map<string, string>
+  /** The digest of the environment's names, when it chose among them (listed it without reading it through). */
+  envNames?: string
+  /** Env vars it set or deleted: read after, they are its own (`process.env.TZ = 'UTC'`), as files it wrote are. */
+  envWritten: Set<string>
   /** Keys of values the run provides (`inject('dbUrl')`: `provide` in the config or a globalSetup). */
   provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
   outputs: Set<string>
-  /** What it used of the machine: the time zone or the default locale (a date in local time, text by locale), the platform, the home folder… */
-  machine: Set<MachineFact>
+  /** What it used of the machine (the time zone or the default locale: a date in local time, text by locale; the platform, the home folder…), with its digest at first use. */
+  machine: Map<MachineFact, string>
   /** Ids of the modules first run while it built (Vite's module runner), set when it returns. */
   imported: string[]
 }
@@ -55,7 +58,7 @@ export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ val
   recordEnvReads()
   recordMachineProperties()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Set(), envNamesListed: false, provided: new Set(), outputs: new Set(), machine: new Set(), imported: [] }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Map(), envWritten: new Set(), provided: new Set(), outputs: new Set(), machine: new Map(), imported: [] }
   const modules = workerState()?.evaluatedModules?.idToModuleMap
   const ranBefore = modules && new Set(idsRun(modules))
   building++
@@ -184,9 +187,18 @@ const zonedLocaleMethods = (): Array<[object | undefined, string[]]> => [
 const OS_FUNCTIONS = ['platform', 'arch', 'type', 'release', 'version', 'machine', 'endianness', 'homedir', 'hostname', 'userInfo', 'cpus', 'availableParallelism', 'totalmem'] as const
 const PROPERTIES: Array<[object, string, MachineFact]> = [[process, 'platform', 'process.platform'], [process, 'arch', 'process.arch'], [os, 'EOL', 'os.EOL']]
 
+// Taken at first use, as env values are: a factory that sets its own time zone
+// (`process.env.TZ = 'UTC'`) used the machine's as it found it, not as it left it. (Marked before it
+// is taken: taking the time zone calls `resolvedOptions()`, itself a use.)
 const uses = (...facts: MachineFact[]) => (): void => {
   const recording = storage.getStore()
-  if (recording) for (const fact of facts) recording.machine.add(fact)
+  if (!recording) return
+  for (const fact of facts) {
+    // Node follows process.env.TZ as it changes: a zone the factory set is its own.
+    if (recording.machine.has(fact) || (fact === 'time zone' && recording.envWritten.has('TZ'))) continue
+    recording.machine.set(fact, '')
+    recording.machine.set(fact, machineDigest(fact))
+  }
 }
 
 /** Notes a build's use of the machine (its time zone, its locale, its platform…), as it notes an env read. */
@@ -364,19 +376,27 @@ function pathOf(target: unknown): string | undefined {
 // would be one. A listing left before its end is code choosing among the names: the names are an
 // input, and the values it read on the way are. Either way, a read out of order ends the listing,
 // so a read that follows a copy in the same tick (`execSync(…)`, then `process.env.SEED`) counts.
-interface EnvListing { names: string[], next: number, described: number, recording: Recording }
+interface EnvListing { env: NodeJS.ProcessEnv, names: string[], next: number, described: number, recording: Recording }
 let listing: EnvListing | undefined
 
 function endListing(): void {
   const left = listing
   listing = undefined
   if (!left || left.next === left.names.length) return
-  left.recording.envNamesListed = true
-  for (const name of left.names.slice(0, left.next)) noteEnvRead(left.recording, name)
+  left.recording.envNames ??= envNamesDigest(left.names)
+  for (const name of left.names.slice(0, left.next)) noteEnvRead(left.recording, left.env, name)
 }
 
-function noteEnvRead(recording: Recording | undefined, name: string | symbol): void {
-  if (recording && typeof name === 'string' && !WORKER_ENV.has(name)) recording.env.add(name)
+/**
+ * Notes a variable as the build first saw it: a factory that sets a default it then reads
+ * (`process.env.PORT ??= '5432'`) read it unset, which is what a later run must find.
+ */
+function noteEnvRead(recording: Recording | undefined, env: NodeJS.ProcessEnv, name: string | symbol): void {
+  if (recording && typeof name === 'string' && !WORKER_ENV.has(name) && !recording.env.has(name) && !recording.envWritten.has(name)) recording.env.set(name, envValueDigest(env[name]))
+}
+
+function noteEnvWrite(name: string | symbol): void {
+  if (typeof name === 'string') storage.getStore()?.envWritten.add(name)
 }
 
 function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -386,18 +406,25 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       return
     }
     if (listing) endListing()
-    noteEnvRead(storage.getStore(), name)
+    noteEnvRead(storage.getStore(), env, name)
   }
   return new Proxy(env, {
     // Without the receiver: process.env accepts only plain data properties, set on itself.
-    set: (target, name, value) => Reflect.set(target, name, value),
+    set(target, name, value) {
+      noteEnvWrite(name)
+      return Reflect.set(target, name, value)
+    },
+    deleteProperty(target, name) {
+      noteEnvWrite(name)
+      return Reflect.deleteProperty(target, name)
+    },
     get(target, name) {
       read(name)
       return Reflect.get(target, name)
     },
     has(target, name) {
       if (listing) endListing()
-      noteEnvRead(storage.getStore(), name)
+      noteEnvRead(storage.getStore(), target, name)
       return Reflect.has(target, name)
     },
     // `Object.hasOwn(process.env, 'CI')` reads no value, and tells a set variable from an unset one.
@@ -406,7 +433,7 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       if (listing && name === listing.names[listing.described]) listing.described++
       else {
         if (listing) endListing()
-        noteEnvRead(storage.getStore(), name)
+        noteEnvRead(storage.getStore(), target, name)
       }
       return Reflect.getOwnPropertyDescriptor(target, name)
     },
@@ -415,7 +442,7 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       const recording = storage.getStore()
       if (recording) {
         endListing()
-        const started: EnvListing = { names: names.filter((name): name is string => typeof name === 'string'), next: 0, described: 0, recording }
+        const started: EnvListing = { env: target, names: names.filter((name): name is string => typeof name === 'string'), next: 0, described: 0, recording }
         listing = started
         // A copy is made in one go: what is left by the next microtask was a choice. (A promise,
         // not a timer: a test may have faked the timers.)

@@ -5,7 +5,7 @@ import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
 import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
-import { digestOf, ENV_NAMES_INPUT, envDigest, envNamesDigest, machineDigest, machineInputName, providedDigest, providedInputName, treeListings } from '../shared/recorded-check.js'
+import { digestOf, ENV_NAMES_INPUT, machineInputName, providedDigest, providedInputName, treeListings } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
@@ -52,10 +52,10 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   for (const path of lastingOutputs(recording.outputs, scope, path => valueHolds(outputLabel(path)))) {
     lines.push(`path ${outputLabel(path)} written by the factory\0${digestOf('exists', path)}`)
   }
-  for (const name of recording.env) lines.push(`env ${name} read by the factory\0${envDigest(name)}`)
-  if (recording.envNamesListed) lines.push(`${ENV_NAMES_INPUT}\0${envNamesDigest()}`)
+  for (const [name, value] of recording.env) lines.push(`env ${name} read by the factory\0${value}`)
+  if (recording.envNames) lines.push(`${ENV_NAMES_INPUT}\0${recording.envNames}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
-  for (const fact of recording.machine) lines.push(`${machineInputName(fact)}\0${machineDigest(fact)}`)
+  for (const [fact, value] of recording.machine) lines.push(`${machineInputName(fact)}\0${value}`)
   const inputs: KeyInput[] = []
   for (const line of lines.sort()) {
     const cut = line.indexOf('\0')

@@ -180,12 +180,15 @@ export const ENV_NAMES_INPUT = 'env names listed by the factory'
  * value can depend on: Vitest's per-worker ones, the cache's own flags, npm's script variables and
  * the shell's last command (`_`).
  */
-export function envNamesDigest(): string {
-  return digest(...Object.keys(process.env).filter(name => !WORKER_ENV.has(name) && name !== '_' && !name.startsWith('FIXTURE_CACHE') && !name.startsWith('npm_')).sort())
+export function envNamesDigest(names: readonly string[] = Object.keys(process.env)): string {
+  return digest(...names.filter(name => !WORKER_ENV.has(name) && name !== '_' && !name.startsWith('FIXTURE_CACHE') && !name.startsWith('npm_')).sort())
 }
 
 export function envDigest(name: string): string {
-  const value = process.env[name]
+  return envValueDigest(process.env[name])
+}
+
+export function envValueDigest(value: string | undefined): string {
   return value === undefined ? 'unset' : digest(value)
 }
 

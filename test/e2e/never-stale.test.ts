@@ -225,6 +225,39 @@ test('values follow the environment', ({ seeded, flags, nightly }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('keys a factory that sets its own env default or time zone on what it found, not on what it left: the next run reuses it', async () => {
+  const project = Project.create({
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  port: cached(async () => {
+    ${log('port')}
+    process.env.DB_PORT ??= '5432'
+    return Number(process.env.DB_PORT)
+  }),
+  hour: cached(async () => {
+    ${log('hour')}
+    process.env.TZ = 'Asia/Tokyo'
+    return new Date(0).getHours()
+  }),
+})
+test('values', ({ port, hour }) => {
+  expect(port).toBe(Number(process.env.DB_PORT ?? 5432))
+  expect(hour).toBe(9)
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['hour', 'port'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  // What the factory found is still an input; the machine's own zone is not, once it set one.
+  await runOk(project, [], { DB_PORT: '6000', TZ: 'America/New_York' })
+  expect(project.takeBuilds()).toEqual(['port'])
+})
+
 it('records env reads from an environment a test assigns anew (process.env = { ...OLD_ENV } in a beforeEach)', async () => {
   const project = Project.create({
     'test/a.test.ts': `
