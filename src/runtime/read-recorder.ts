@@ -187,17 +187,15 @@ const zonedLocaleMethods = (): Array<[object | undefined, string[]]> => [
 const OS_FUNCTIONS = ['platform', 'arch', 'type', 'release', 'version', 'machine', 'endianness', 'homedir', 'hostname', 'userInfo', 'cpus', 'availableParallelism', 'totalmem'] as const
 const PROPERTIES: Array<[object, string, MachineFact]> = [[process, 'platform', 'process.platform'], [process, 'arch', 'process.arch'], [os, 'EOL', 'os.EOL']]
 
-// Taken at first use, as env values are: a factory that sets its own time zone
-// (`process.env.TZ = 'UTC'`) used the machine's as it found it, not as it left it. (Marked before it
-// is taken: taking the time zone calls `resolvedOptions()`, itself a use.)
+// Taken at first use, as env values are: a factory that sets an env default used the machine as
+// it found it. (Outside the build: taking the locale calls `resolvedOptions()`, itself a use.)
 const uses = (...facts: MachineFact[]) => (): void => {
   const recording = storage.getStore()
   if (!recording) return
   for (const fact of facts) {
     // Node follows process.env.TZ as it changes: a zone the factory set is its own.
     if (recording.machine.has(fact) || (fact === 'time zone' && recording.envWritten.has('TZ'))) continue
-    recording.machine.set(fact, '')
-    recording.machine.set(fact, machineDigest(fact))
+    recording.machine.set(fact, storage.exit(() => machineDigest(fact)))
   }
 }
 
