@@ -235,7 +235,7 @@ function compare(entry: StoredEntry, now: ReadonlyMap<string, string>, codeInput
   for (const input of codeInputs) {
     if (!stored.has(input.name)) result.changed.push(`${input.name} added`)
   }
-  // Only running shows: a provided value exists once the run's globalSetup has run.
+  // Only running shows these: a provided value, the environment's names in a worker.
   result.unchecked.push(...entry.header.recorded.filter(input => onlyWorkersCheck(input.name)).map(input => input.name))
   const checkable = entry.header.recorded.filter(input => !onlyWorkersCheck(input.name))
   result.readsChanged.push(...changedRecordedInputs(checkable, recordScope(config)).map(name => `${name} changed`))
