@@ -397,15 +397,21 @@ function noteEnvWrite(name: string | symbol): void {
   if (typeof name === 'string') storage.getStore()?.envWritten.add(name)
 }
 
-function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const read = (name: string | symbol): void => {
-    if (listing && name === listing.names[listing.next]) {
-      if (++listing.next === listing.names.length) listing = undefined
-      return
-    }
-    if (listing) endListing()
-    noteEnvRead(storage.getStore(), env, name)
+/**
+ * A read of `name`: part of a copy when it is the listing's next name in its order (`cursor`: the
+ * values read, or the descriptors asked for), else it ends the listing and counts.
+ */
+function readEnv(env: NodeJS.ProcessEnv, name: string | symbol, cursor?: 'next' | 'described'): void {
+  if (listing && cursor && name === listing.names[listing[cursor]]) {
+    listing[cursor]++
+    if (listing.next === listing.names.length) listing = undefined
+    return
   }
+  if (listing) endListing()
+  noteEnvRead(storage.getStore(), env, name)
+}
+
+function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return new Proxy(env, {
     // Without the receiver: process.env accepts only plain data properties, set on itself.
     set(target, name, value) {
@@ -417,22 +423,17 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
       return Reflect.deleteProperty(target, name)
     },
     get(target, name) {
-      read(name)
+      readEnv(target, name, 'next')
       return Reflect.get(target, name)
     },
     has(target, name) {
-      if (listing) endListing()
-      noteEnvRead(storage.getStore(), target, name)
+      readEnv(target, name)
       return Reflect.has(target, name)
     },
     // `Object.hasOwn(process.env, 'CI')` reads no value, and tells a set variable from an unset one.
     // A copy asks for each name's descriptor in order too (the spread before each read, `Object.keys` first).
     getOwnPropertyDescriptor(target, name) {
-      if (listing && name === listing.names[listing.described]) listing.described++
-      else {
-        if (listing) endListing()
-        noteEnvRead(storage.getStore(), target, name)
-      }
+      readEnv(target, name, 'described')
       return Reflect.getOwnPropertyDescriptor(target, name)
     },
     ownKeys(target) {
