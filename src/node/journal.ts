@@ -63,12 +63,19 @@ export function buildsInProgress(lines: ReadonlyArray<JournalLine & { source?: s
   return [...running.values()]
 }
 
-/** Removes a run's journal, its owner last: a run killed while clearing still leaves a journal named as dead. */
+/**
+ * Removes a run's journal, its owner last: a run killed while clearing still leaves a journal named
+ * as dead. Never throws: a worker thread still writing its last line (ENOTEMPTY) must not turn a
+ * passing run red, and what it leaves is swept by a later run.
+ */
 export function clearJournal(folder: string): void {
-  for (const name of safeReaddir(folder)) {
-    if (name !== OWNER_FILE) rmSync(join(folder, name), { recursive: true, force: true })
+  try {
+    for (const name of safeReaddir(folder)) {
+      if (name !== OWNER_FILE) rmSync(join(folder, name), { recursive: true, force: true })
+    }
+    rmSync(folder, { recursive: true, force: true, maxRetries: 2, retryDelay: 20 })
   }
-  rmSync(folder, { recursive: true, force: true })
+  catch {}
 }
 
 const JOURNAL_PREFIX = 'vitest-fixture-cache-'

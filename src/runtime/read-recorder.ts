@@ -160,9 +160,8 @@ function recordEnvReads(): void {
   })
 }
 
-// Builtins whose result depends on the process's time zone or default locale. Methods, not
-// constructors: a wrapped `Date` or `Intl.Collator` would no longer be its instances' `constructor`.
-// (A date made from local parts, `new Date(2024, 0, 1)`, and read only in UTC is not seen.)
+// Builtins whose result depends on the process's time zone or default locale: their methods, and
+// `Date` itself (`recordLocalDates`).
 const LOCAL_TIME_METHODS = ['getFullYear', 'getMonth', 'getDate', 'getDay', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds', 'getTimezoneOffset', 'getYear', 'setFullYear', 'setMonth', 'setDate', 'setHours', 'setMinutes', 'setSeconds', 'setMilliseconds', 'setYear', 'toString', 'toDateString', 'toTimeString']
 // (An Intl service this Node lacks is skipped.)
 const localeMethods = (): Array<[object | undefined, string[]]> => [
@@ -205,7 +204,53 @@ function recordMachine(): void {
   for (const [target, methods] of localeMethods()) for (const method of methods) wrapUse(target, method, uses('locale'))
   for (const [target, methods] of zonedLocaleMethods()) for (const method of methods) wrapUse(target, method, uses('time zone', 'locale'))
   for (const name of OS_FUNCTIONS) wrapUse(os, name, uses(`os.${name}()`))
+  recordLocalDates()
   recordMachineProperties()
+}
+
+/**
+ * A date made from local parts (`new Date(2024, 0, 15)`, a seed's usual `createdAt`) or parsed from
+ * a text without an offset is a different instant in another time zone, even when only
+ * `toISOString()` reads it: `Date` and `Date.parse` note the zone then. `Date` is replaced by a
+ * function, not a Proxy (a tenth of the cost per `new Date()` everywhere in the worker), that makes
+ * the realm's own dates: `instanceof`, `constructor` and subclasses see one `Date`.
+ */
+function recordLocalDates(): void {
+  const Original = globalThis.Date
+  if ((Original as { [WRAPPED]?: true })[WRAPPED]) return
+  const zoneUse = uses('time zone')
+  const RecordedDate = function (this: unknown, ...args: unknown[]): unknown {
+    if (!new.target) {
+      // `Date()` is the local time as text.
+      zoneUse()
+      return Original()
+    }
+    if (args.length > 1 || (args.length === 1 && readsLocalTime(args[0]))) zoneUse()
+    return new.target === RecordedDate ? new (Original as unknown as new (...parts: unknown[]) => Date)(...args) : Reflect.construct(Original, args, new.target)
+  }
+  standIn(RecordedDate, Original)
+  Object.defineProperty(Original, WRAPPED, { value: true })
+  Object.defineProperty(Original.prototype, 'constructor', { ...Object.getOwnPropertyDescriptor(Original.prototype, 'constructor'), value: RecordedDate })
+  const parse = Original.parse
+  Object.defineProperty(RecordedDate, 'parse', {
+    ...Object.getOwnPropertyDescriptor(Original, 'parse'),
+    value: standIn(function (this: unknown, text: unknown): number {
+      if (readsLocalTime(text)) zoneUse()
+      return parse.call(this, text as string)
+    }, parse),
+  })
+  Object.defineProperty(globalThis, 'Date', { ...Object.getOwnPropertyDescriptor(globalThis, 'Date'), value: RecordedDate })
+}
+
+/**
+ * Whether a date text is read in the local time zone: date-time forms without an offset are, and
+ * so is any other text without one; ISO dates alone (`2024-01-15`) and texts with `Z`, an offset or
+ * `GMT` are not. In doubt it is: the cost is a rebuild when the zone changes.
+ */
+function readsLocalTime(text: unknown): boolean {
+  if (typeof text !== 'string') return typeof text === 'object' && text !== null && !(text instanceof globalThis.Date)
+  const trimmed = text.trim()
+  return !(/^[+-]?\d{4,6}(?:-\d\d){0,2}$/.test(trimmed) || /(?:\d[Zz]|[+-]\d\d:?\d\d)$/.test(trimmed) || /\b(?:GMT|UTC|UT)\b/i.test(trimmed))
 }
 
 /** process.platform, process.arch, os.EOL: a getter that notes the read, in place of each plain value. */

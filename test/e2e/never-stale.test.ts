@@ -686,6 +686,15 @@ const test = base.extend({
     ${log('day')}
     return at().getDate()
   }),
+  // Read only in UTC, made in the local zone: from local parts, or from a text without an offset.
+  seeded: cached(async () => {
+    ${log('seeded')}
+    return { createdAt: new Date(2024, 0, 15).toISOString() }
+  }),
+  parsed: cached(async () => {
+    ${log('parsed')}
+    return Date.parse('2024-01-15T10:00')
+  }),
   amount: cached(async () => {
     ${log('amount')}
     return (1234.5).toLocaleString()
@@ -701,27 +710,30 @@ const test = base.extend({
   plain: cached(async () => {
     ${log('plain')}
     console.log('built at', Date.now())
-    return [at().toISOString(), ['b', 'a'].sort().join()]
+    return [at().toISOString(), ['b', 'a'].sort().join(), new Date('2024-01-15').getTime(), new Date('2024-01-15T10:00:00+02:00').getTime(), Date.parse('Mon, 15 Jan 2024 10:00:00 GMT'), new Date(0).toISOString()]
   }),
 })
-test('values are made here', ({ when, day, amount, tool, imported, plain }) => {
+test('values are made here', ({ when, day, seeded, parsed, amount, tool, imported, plain }) => {
   expect(imported).toBe(process.platform === 'win32' ? 'tool.exe' : 'tool')
   expect(when).toBe(at().toLocaleString())
   expect(day).toBe(at().getDate())
+  expect(seeded).toEqual({ createdAt: new Date(2024, 0, 15).toISOString() })
+  expect(parsed).toBe(new Date('2024-01-15T10:00').getTime())
   expect(amount).toBe((1234.5).toLocaleString())
   expect(tool).toEqual({ bin: process.platform === 'win32' ? 'tool.exe' : 'tool', config: homedir() + '/.toolrc' })
-  expect(plain).toEqual([at().toISOString(), 'a,b'])
+  expect(plain).toEqual([at().toISOString(), 'a,b', Date.UTC(2024, 0, 15), Date.UTC(2024, 0, 15, 8), Date.UTC(2024, 0, 15, 10), '1970-01-01T00:00:00.000Z'])
 })
 `,
   })
   const here = { TZ: 'UTC', LC_ALL: 'en_US.UTF-8', HOME: project.dir }
   await runOk(project, [], here)
-  expect(project.takeBuilds()).toEqual(['amount', 'day', 'imported', 'plain', 'tool', 'when'])
+  expect(project.takeBuilds()).toEqual(['amount', 'day', 'imported', 'parsed', 'plain', 'seeded', 'tool', 'when'])
   await runOk(project, [], here)
   expect(project.takeBuilds()).toEqual([])
   const zoned = await runOk(project, [], { ...here, TZ: 'Asia/Tokyo', ...DEBUG })
-  expect(project.takeBuilds()).toEqual(['day', 'when'])
+  expect(project.takeBuilds()).toEqual(['day', 'parsed', 'seeded', 'when'])
   expect(zoned.stderr).toMatch(/day: built in \d+ ms \(time zone used by the factory changed\)/)
+  expect(zoned.stderr).toMatch(/seeded: built in \d+ ms \(time zone used by the factory changed\)/)
   const german = await runOk(project, [], { ...here, LC_ALL: 'de_DE.UTF-8', ...DEBUG })
   expect(project.takeBuilds()).toEqual(['amount', 'when'])
   expect(german.stderr).toMatch(/amount: built in \d+ ms \(locale used by the factory changed\)/)
