@@ -1,16 +1,24 @@
-import MagicString from 'magic-string'
+import type { Insertions } from './apply-insertions.js'
 import { fingerprintModuleId } from '../shared/protocol.js'
+import { applyInsertions } from './apply-insertions.js'
 import { factoryArgument, findCallSites } from './fingerprint/call-sites.js'
 
 // A name no module would declare itself.
 const FINGERPRINT_FUNCTION = '__vitestFixtureCacheFingerprint'
 
+/** The module with its call sites injected (see `findInsertions`); undefined when it has none. */
+export function injectCallSites(code: string, file: string): ReturnType<typeof applyInsertions> | undefined {
+  const insertions = findInsertions(code, file)
+  return insertions ? applyInsertions(code, file, insertions) : undefined
+}
+
 /**
- * Hands each `cached(factory, options?)` and `cachedValue(name, factory, options?)` call what
- * the source says about it, as a hidden argument after the options. Returns undefined when the module has no call to rewrite.
- * What is written depends on this module's source alone, so a cached transform stays right.
+ * What to insert so that each `cached(factory, options?)` and `cachedValue(name, factory, options?)`
+ * call gets what the source says about it, as a hidden argument after the options; undefined when
+ * the module has no call to rewrite. It depends on this module's source alone, so it can be kept
+ * by the source's digest.
  */
-export function injectCallSites(code: string, file: string): { code: string, map: ReturnType<MagicString['generateMap']> | null } | undefined {
+export function findInsertions(code: string, file: string): Insertions | undefined {
   let sites: ReturnType<typeof findCallSites>
   try {
     sites = findCallSites(code, file)
@@ -21,8 +29,7 @@ export function injectCallSites(code: string, file: string): { code: string, map
     return undefined
   }
   if (!sites.length) return undefined
-  const output = new MagicString(code)
-  let injected = false
+  const at: Insertions['at'] = []
   let movesCode = false
   for (const { site, call, entry, closure } of sites) {
     const args = call.arguments
@@ -35,22 +42,14 @@ export function injectCallSites(code: string, file: string): { code: string, map
     const fields = JSON.stringify(site).slice(0, -1)
     // Variables around the call the factory reads, read where the call can see them, when it is keyed.
     const variables = closure.variables.length ? `, "closure": () => ({ ${closure.variables.join(', ')} })` : ''
-    output.appendLeft(last.end, `${padding}, ${fields}, "fingerprint": ${FINGERPRINT_FUNCTION}${variables}}`)
-    injected = true
+    at.push([last.end, `${padding}, ${fields}, "fingerprint": ${FINGERPRINT_FUNCTION}${variables}}`])
     movesCode ||= !ENDS_CONSTRUCTS_ONLY.test(restOfLine(code, last.end))
   }
-  if (!injected) return undefined
+  if (!at.length) return undefined
   // One request function per module, declared at its end (hoisted, so calls above it can use it):
   // one dynamic import for Vite to rewrite, not one per call site.
-  output.append(`\nfunction ${FINGERPRINT_FUNCTION}(run) { return import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run) }\n`)
-  // Text is only ever inserted, and no line is added above the end. When what follows each
-  // insertion on its line only closes constructs (`)`, `}`, `,`: nothing a stack frame or a
-  // breakpoint points at), no token that matters moves, and `null` tells Vite to keep the maps it
-  // has: a 300-fixture module then skips ~45 ms of making and combining maps on every transform.
-  if (!movesCode) return { code: output.toString(), map: null }
-  // Otherwise a mapping per word, as Vite's own transforms make: every token an error can point
-  // at maps exactly, with 40 % fewer segments for Vite to combine than a mapping per character.
-  return { code: output.toString(), map: output.generateMap({ hires: 'boundary', source: file }) }
+  const tail = `\nfunction ${FINGERPRINT_FUNCTION}(run) { return import(/* @vite-ignore */ ${JSON.stringify(`${fingerprintModuleId(file)}&run=`)} + run) }\n`
+  return { at: at.sort((a, b) => a[0] - b[0]), tail, movesCode }
 }
 
 // Closing punctuation, then the line's end or a line comment.

@@ -3,6 +3,7 @@ import type { TestProject, Vitest } from 'vitest/node'
 import type { WorkerConfig } from '../shared/protocol.js'
 import type { FixtureCacheOptions } from './config.js'
 import type { Fingerprinter } from './fingerprint/fingerprinter.js'
+import type { KeptInsertions } from './keep-on-disk.js'
 import type { FixtureStatus } from './status.js'
 import { randomUUID } from 'node:crypto'
 import { relative, sep } from 'node:path'
@@ -26,6 +27,8 @@ interface CacheKeyApi {
 interface Run {
   workerConfig: WorkerConfig
   fingerprinter?: Fingerprinter
+  /** Call-site insertions by module source, kept across runs. */
+  insertions?: KeptInsertions
   /** Every project of the run, to hand each run (a watch mode rerun too) a new run id. */
   projects: Set<TestProject>
   /** The Vitest root of the run: paths in call sites and inputs are relative to it. */
@@ -144,10 +147,12 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
     async transform(code, id) {
       const file = id.split('?')[0] ?? id
       if (file.includes('/node_modules/') || file.startsWith('\0') || !code.includes(PACKAGE_NAME)) return undefined
-      // The parser loads with the first module that mentions the package: a suite that never uses
-      // cached() does not pay for it (nor for the fingerprinting, loaded the same way).
-      const { injectCallSites } = await import('./inject-call-sites.js')
-      return injectCallSites(code, relative(run?.root ?? process.cwd(), file).split(sep).join('/'))
+      // Loaded with the first module that mentions the package: a suite that never uses cached()
+      // does not pay for them (nor for the fingerprinting, loaded the same way).
+      const [{ KeptInsertions }, { applyInsertions }] = await Promise.all([import('./keep-on-disk.js'), import('./apply-insertions.js')])
+      const label = relative(run?.root ?? process.cwd(), file).split(sep).join('/')
+      const insertions = run ? await (run.insertions ??= new KeptInsertions(run.workerConfig)).of(code, label) : (await import('./inject-call-sites.js')).findInsertions(code, label)
+      return insertions && applyInsertions(code, label, insertions)
     },
     async configureVitest(context) {
       const { project, vitest } = context

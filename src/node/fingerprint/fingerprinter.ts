@@ -11,8 +11,6 @@ import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
 import { builtinModuleLabel, CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
 import { isMachineFact, WORKER_ENV } from '../../shared/recorded-check.js'
-import { parseModule } from './module-facts.js'
-import { summarizeModule } from './module-summary.js'
 import { owningPackage } from './package-version.js'
 import { toJavaScript } from './strip-types.js'
 
@@ -320,6 +318,9 @@ export class Fingerprinter {
     let summary: ModuleSummary | null = null
     try {
       const code = await toJavaScript(source.toString('utf8'), file)
+      // Loaded for the first module not summarized before: when every module is unchanged since
+      // an earlier run, the parser is not loaded at all.
+      const [{ parseModule }, { summarizeModule }] = await Promise.all([import('./module-facts.js'), import('./module-summary.js')])
       summary = code === null ? null : summarizeModule(parseModule(code), this.label(file))
     }
     catch {

@@ -8,9 +8,6 @@ import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
 import { referencesOf } from './references.js'
 
-/** Bump when what a summary holds or how it is computed changes. */
-export const SUMMARY_VERSION = 7
-
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
   digest: string
