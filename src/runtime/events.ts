@@ -73,6 +73,16 @@ function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean
   return write(config, text)
 }
 
+/**
+ * Writes this turn's lines now. Called as a test ends (and as an imperative use returns): a worker
+ * may finish its last file without another turn of the event loop, and the main process reads
+ * the journal as soon as it has every result, so lines still waiting for the turn to end were
+ * missing from the summary and the report.
+ */
+export function writeJournalNow(): void {
+  writeBatch()
+}
+
 function writeBatch(): void {
   if (!batch) return
   const { config, lines } = batch

@@ -100,3 +100,20 @@ it('shows a long build live in the terminal\'s summary, and only the final line 
   expect(ci.output).not.toContain('building model')
   expect(ci.output).toContain('fixture cache: 1 rebuilt in 3.5 s — model: refresh requested')
 })
+
+it('reports every fixture of every file, also when a worker ends its last file without another turn of the event loop', async () => {
+  // Each file's fixture is set up, used and finished in one turn: its journal lines once waited
+  // for the next turn, and under load the run's end read the journal first (3 of 4 reported).
+  const project = Project.create(Object.fromEntries(['a', 'b', 'c', 'd'].map(name => [`test/${name}.test.ts`, `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({ ${name}: cached(async () => '${name}') })
+test('uses it', ({ ${name} }) => { expect(${name}).toBe('${name}') })
+`])))
+  for (let run = 0; run < 6; run++) {
+    const result = await runOk(project, ['--pool=threads'])
+    const report = JSON.parse(readFileSync(join(project.dir, 'node_modules/.cache/vitest-fixture-cache/last-run.json'), 'utf8')) as Report
+    expect(report.fixtures.map(fixture => fixture.name).sort()).toEqual(['a', 'b', 'c', 'd'])
+    expect(result.stdout).toMatch(run ? /fixture cache: 4 reused/ : /fixture cache: 4 rebuilt/)
+  }
+})
