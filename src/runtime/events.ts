@@ -54,7 +54,7 @@ let opened: { folder: string, fd: number } | undefined
 // that uses 300 cached fixtures sets them all up in one turn, and pays one write, not 600.
 let batch: { config: WorkerConfig, lines: string } | undefined
 // A process that exits in the turn it journaled (process.exit after a cachedValue) writes it first.
-process.once('exit', () => writeBatch())
+process.once('exit', () => writeJournalNow())
 
 /**
  * Tells the main process what happened; the summary is a nicety, so trouble here is ignored. False
@@ -64,26 +64,22 @@ function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean
   const text = `${JSON.stringify(line)}\n`
   if (soon && (!batch || batch.config.journal === config.journal)) {
     // node:timers, not the global: a test may have faked setImmediate.
-    if (!batch) setImmediate(writeBatch)
+    if (!batch) setImmediate(writeJournalNow)
     batch ??= { config, lines: '' }
     batch.lines += text
     return true
   }
-  writeBatch()
+  writeJournalNow()
   return write(config, text)
 }
 
 /**
- * Writes this turn's lines now. Called as a test ends (and as an imperative use returns): a worker
- * may finish its last file without another turn of the event loop, and the main process reads
- * the journal as soon as it has every result, so lines still waiting for the turn to end were
- * missing from the summary and the report.
+ * Writes this turn's lines now; also called as a test ends (and as a use outside a test returns):
+ * a worker may finish its last file without another turn of the event loop, and the main process
+ * reads the journal as soon as it has every result, so lines still waiting for the turn to end
+ * were missing from the summary and the report.
  */
 export function writeJournalNow(): void {
-  writeBatch()
-}
-
-function writeBatch(): void {
   if (!batch) return
   const { config, lines } = batch
   batch = undefined
