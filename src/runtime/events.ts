@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { setImmediate } from 'node:timers'
 import { threadId } from 'node:worker_threads'
+import { onTestFinished } from 'vitest'
 import { wallClockMs } from '../shared/clock.js'
 import { debug } from './debug.js'
 import { warnHere } from './errors.js'
@@ -50,8 +51,11 @@ export function fixtureCacheEvents(): readonly FixtureEvent[] {
 
 // This worker's journal file, opened once per run: a line is then one write, not an open, a write and a close.
 let opened: { folder: string, fd: number } | undefined
-// Lines of uses and outcomes, written together once this turn of the event loop is over: a test
-// that uses 300 cached fixtures sets them all up in one turn, and pays one write, not 600.
+// Lines of uses and outcomes, written together when the test finishes or this turn of the event
+// loop is over, whichever comes first: a test that uses 300 cached fixtures sets them all up in
+// one turn, and pays one write, not 600. A worker may finish its last file without another turn,
+// and the main process reads the journal as soon as it has every result: lines still waiting for
+// the turn to end were missing from the summary and the report.
 let batch: { config: WorkerConfig, lines: string } | undefined
 // A process that exits in the turn it journaled (process.exit after a cachedValue) writes it first.
 process.once('exit', () => writeJournalNow())
@@ -62,7 +66,8 @@ process.once('exit', () => writeJournalNow())
  */
 function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean {
   const text = `${JSON.stringify(line)}\n`
-  if (soon && (!batch || batch.config.journal === config.journal)) {
+  // Outside a test (a hook, a setup file, the main process) nothing waits for one to finish: at once.
+  if (soon && (batch ? batch.config.journal === config.journal : writtenWhenTestFinishes())) {
     // node:timers, not the global: a test may have faked setImmediate.
     if (!batch) setImmediate(writeJournalNow)
     batch ??= { config, lines: '' }
@@ -73,13 +78,18 @@ function journal(config: WorkerConfig, line: JournalLine, soon = false): boolean
   return write(config, text)
 }
 
-/**
- * Writes this turn's lines now; also called as a test ends (and as a use outside a test returns):
- * a worker may finish its last file without another turn of the event loop, and the main process
- * reads the journal as soon as it has every result, so lines still waiting for the turn to end
- * were missing from the summary and the report.
- */
-export function writeJournalNow(): void {
+/** Whether a test is running: the batch is then written as it finishes. */
+function writtenWhenTestFinishes(): boolean {
+  try {
+    onTestFinished(writeJournalNow)
+    return true
+  }
+  catch {
+    return false
+  }
+}
+
+function writeJournalNow(): void {
   if (!batch) return
   const { config, lines } = batch
   batch = undefined

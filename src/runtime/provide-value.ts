@@ -2,7 +2,6 @@ import type { CallSite, WorkerConfig } from '../shared/protocol.js'
 import type { Slot } from '../store/paths.js'
 import type { FixtureDefinition } from './definition.js'
 import type { Job, Obtained } from './job.js'
-import { onTestFinished } from 'vitest'
 import { monotonicMs } from '../shared/clock.js'
 import { composeKey } from '../shared/key.js'
 import { recordScope } from '../shared/recorded-check.js'
@@ -10,7 +9,7 @@ import { reportFailure } from './build.js'
 import { decodeValue } from './codec.js'
 import { rememberValueDigest } from './context-inputs.js'
 import { deepFreeze } from './deep-freeze.js'
-import { recordCopy, recordEvent, recordWarning, writeJournalNow } from './events.js'
+import { recordCopy, recordEvent, recordWarning } from './events.js'
 import { rebuildsAnyway } from './job.js'
 import { codeRequestPending, keyInputs } from './key-inputs.js'
 import { obtain, readAhead } from './obtain.js'
@@ -64,18 +63,7 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   annotateTest(context, name, { ...outcome, copyMs: Math.round(copyMs) })
   rememberValueDigest(value, valueDigest)
   if (definition.options.frozen) frozenCopies.set(shareKey, value)
-  writeJournalBeforeResult()
   return value
-}
-
-/** The journal's lines of this use are written before the test's result leaves the worker; outside a test (a hook, a setup file), at once. */
-function writeJournalBeforeResult(): void {
-  try {
-    onTestFinished(writeJournalNow)
-  }
-  catch {
-    writeJournalNow()
-  }
 }
 
 function frozenIfAsked(definition: FixtureDefinition, value: unknown): unknown {
@@ -119,7 +107,6 @@ async function buildUncached(definition: FixtureDefinition, name: string, site: 
   const value = await reportFailure(config, name, site.file, '', async () => (around ? (await around(context, async given => factory(given))).value : factory(context)))
   recordEvent(config, { name, file: site.file, key: '', outcome: 'built', reason: 'cache off', buildMs: monotonicMs() - started, loadMs: 0, bytes: 0 })
   annotateTest(context, name, { outcome: 'built', reason: 'cache off' })
-  writeJournalBeforeResult()
   // Frozen here too, so a test that changes a frozen value fails the same way with the cache off.
   return definition.materialize ? definition.materialize(value, '', onCleanup, config.runId) : frozenIfAsked(definition, value)
 }
