@@ -5,6 +5,7 @@
 import type { KeyInput } from '../shared/key.js'
 import type { Encoded } from './codec.js'
 import { randomBytes } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import { digest } from '../shared/digest.js'
 import { isText } from './codec.js'
 
@@ -20,40 +21,63 @@ export interface Relocation {
 
 /** Prepares a freshly built value for storing. */
 export function relocatable(encoded: Encoded, workspace: string): Relocation {
-  if (!isText(encoded)) return holdsPath([encoded.bytes], workspace) ? { encoded, pinned: projectFolderInput(workspace) } : { encoded }
+  const forms = [workspace, urlPath(workspace)]
+  if (!isText(encoded)) return holdsPath([encoded.bytes], forms) ? { encoded, pinned: projectFolderInput(workspace) } : { encoded }
   // Typed arrays stored beside the text are bytes: a path in them pins the entry like a binary value.
-  const pinned = encoded.binary && holdsPath(encoded.binary.map(part => part.bytes), workspace) ? { pinned: projectFolderInput(workspace) } : {}
-  const escaped = jsonEscaped(workspace)
-  if (!encoded.text.includes(escaped)) return { encoded, ...pinned }
+  const pinned = encoded.binary && holdsPath(encoded.binary.map(part => part.bytes), forms) ? { pinned: projectFolderInput(workspace) } : {}
+  const [path, url] = forms.map(jsonEscaped) as [string, string]
+  if (!encoded.text.includes(path) && !encoded.text.includes(url)) return { encoded, ...pinned }
   let placeholder: string
   do placeholder = `<vitest-fixture-cache:workspace:${randomBytes(6).toString('hex')}>`
-  while (encoded.text.includes(placeholder))
-  const text = encoded.text.replace(boundedPath(escaped), placeholder)
-  // Where the path runs on into other text (`cd /p && npm test`), it cannot be told from a sibling
-  // folder's name (`/p && npm test` may be one): the entry is tied to this folder instead.
-  const unbounded = text.includes(escaped) ? { pinned: projectFolderInput(workspace) } : pinned
+  while (encoded.text.includes(placeholder) || encoded.text.includes(urlPlaceholder(placeholder)))
+  // In a file URL the path is percent-encoded (`/Jane%20Doe/app`), and must be again where it is restored.
+  const text = encoded.text
+    .replace(bounded(url, 'file://', /[/"\\?#]/), urlPlaceholder(placeholder))
+    .replace(bounded(path, /[\s"'`=:,;([{<>|&]|\\[nrt]/, /[/"\\]/), placeholder)
+  // Where the path runs on into other text (`cd /p && npm test`: `/p && npm test` may be a folder
+  // of its own) or is the end of a longer path (`/mirror/p`), or is written some other way, it
+  // cannot be told apart: the entry is tied to this folder instead.
+  const unbounded = text.includes(path) || text.includes(url) ? { pinned: projectFolderInput(workspace) } : pinned
   return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, placeholder, ...unbounded }
 }
 
-function holdsPath(parts: readonly Buffer[], workspace: string): boolean {
-  return parts.some(bytes => bytes.includes(workspace, 0, 'latin1') || bytes.includes(workspace, 0, 'utf16le') || bytes.includes(workspace, 0, 'utf8'))
+function holdsPath(parts: readonly Buffer[], forms: readonly string[]): boolean {
+  return parts.some(bytes => forms.some(form => bytes.includes(form, 0, 'latin1') || bytes.includes(form, 0, 'utf16le') || bytes.includes(form, 0, 'utf8')))
 }
 
 /** A stored value with its paths back under the current workspace. */
 export function relocated(encoded: Encoded, placeholder: string | undefined, workspace: string): Encoded {
   if (!placeholder || !isText(encoded)) return encoded
-  return { ...encoded, text: encoded.text.replaceAll(placeholder, jsonEscaped(workspace)) }
+  return { ...encoded, text: encoded.text.replaceAll(placeholder, jsonEscaped(workspace)).replaceAll(urlPlaceholder(placeholder), jsonEscaped(urlPath(workspace))) }
 }
 
 export function projectFolderInput(workspace: string): KeyInput {
   return { name: PROJECT_FOLDER_INPUT, digest: digest(workspace) }
 }
 
+/** The workspace as a file URL's path: `/home/Jane Doe/app` is `/home/Jane%20Doe/app` there. */
+function urlPath(workspace: string): string {
+  return pathToFileURL(workspace).href.slice('file://'.length)
+}
+
+function urlPlaceholder(placeholder: string): string {
+  return placeholder.replace(':workspace:', ':workspace-url:')
+}
+
 function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1)
 }
 
-/** The workspace path where it is a whole path or a path's start: `/p` in `/p/x` but not in `/p2`. */
-function boundedPath(escaped: string): RegExp {
-  return new RegExp(`${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[/"\\\\]|$)`, 'g')
+/**
+ * The workspace path where it is a whole path or a path's start, and not the end of another:
+ * `/p` in `"/p/x"` but not in `/p2` nor in `/mirror/p`. `before` is what must come just before it
+ * (the start of the text counts), `after` what may follow it (the end of the text counts).
+ */
+function bounded(escaped: string, before: RegExp | string, after: RegExp): RegExp {
+  const start = typeof before === 'string' ? regExpEscaped(before) : `^|${before.source}`
+  return new RegExp(`(?<=${start})${regExpEscaped(escaped)}(?=${after.source}|$)`, 'g')
+}
+
+function regExpEscaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }

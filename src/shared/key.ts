@@ -4,7 +4,7 @@ import { digest } from './digest.js'
  * Bump when the entry layout or the way inputs are digested changes, or when a build records a
  * new kind of read (an older entry would pass for one that read none): old entries then never match.
  */
-export const FORMAT_VERSION = 8
+export const FORMAT_VERSION = 9
 
 /**
  * One named part of a fingerprint. Names are stable and readable (`factory`, `node`,

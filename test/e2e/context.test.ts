@@ -372,3 +372,43 @@ test('paths exist', ({ paths, binary, command }) => {
   // other text, are keyed on the folder instead.
   expect(project.takeBuilds()).toEqual(['binary', 'command'])
 })
+
+it('hands out file URLs right after the project moved to and from a folder whose name a URL encodes, and never rewrites a path that only ends with the project\'s', async () => {
+  const project = Project.create({ 'data/x.txt': 'x' })
+  // A path written in the code, that holds the project's (first) folder after another one.
+  project.write('test/mirror.ts', `export const MIRROR = ${JSON.stringify(`/mirror${project.dir}/x`)}`)
+  project.write('test/a.test.ts', `
+import { appendFileSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { MIRROR } from './mirror'
+const test = base.extend({
+  where: cached(async () => {
+    ${log('where')}
+    const url = new URL('../data/x.txt', import.meta.url)
+    return { href: url.href, path: fileURLToPath(url) }
+  }),
+  mirror: cached(async () => {
+    ${log('mirror')}
+    return { mirror: MIRROR }
+  }),
+})
+test('paths', ({ where, mirror }) => {
+  expect(where.href).toBe(new URL('../data/x.txt', import.meta.url).href)
+  expect(where.path).toBe(fileURLToPath(new URL('../data/x.txt', import.meta.url)))
+  expect(existsSync(where.path)).toBe(true)
+  expect(mirror.mirror).toBe(MIRROR)
+})
+`)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['mirror', 'where'])
+  // Into a folder whose URL is not its path (\`%20\`, \`%C3%A9\`), and out of it again.
+  project.move(' Jané Doe')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['mirror'])
+  project.move('-back')
+  await runOk(project)
+  // The rebuilt mirror no longer holds the project's folder: nothing ties it to one.
+  expect(project.takeBuilds()).toEqual([])
+})

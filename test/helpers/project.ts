@@ -69,9 +69,9 @@ export class Project {
     return new Project(dir)
   }
 
-  /** Moves the whole project to a new folder of the sandbox (its cache moves with it). */
-  move(): void {
-    const target = `${this.dir}-moved`
+  /** Moves the whole project to a new folder of the sandbox (its cache moves with it), named as its own plus `suffix`. */
+  move(suffix = '-moved'): void {
+    const target = `${this.dir}${suffix}`
     renameSync(this.dir, target)
     this.dir = target
   }
