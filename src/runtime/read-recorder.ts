@@ -32,6 +32,8 @@ export interface Recording {
   outputs: Set<string>
   /** What it used of the machine (the time zone or the default locale: a date in local time, text by locale; the platform, the home folder…), with its digest at first use. */
   machine: Map<MachineFact, string>
+  /** The working directory as the build found it, when it used it (a relative path, `process.cwd()`). */
+  cwd?: string
   /** Ids of the modules first run while it built (Vite's module runner), set when it returns. */
   imported: string[]
 }
@@ -44,9 +46,12 @@ type Read = ReadKind | 'tree'
 // One storage per process, whatever copy of this module or realm runs it (Vitest's vm pools give
 // each test file a context of its own, while node:fs, node:os and process are the process's): a
 // wrapper installed by one records the builds of every other.
-interface SharedRecorder { storage: AsyncLocalStorage<Recording>, envs: WeakSet<object> }
+// `cwd` is the process's own function, from before it was wrapped: asking it is no use by a factory.
+interface SharedRecorder { storage: AsyncLocalStorage<Recording>, envs: WeakSet<object>, cwd: () => string }
 const RECORDER = Symbol.for('vitest-fixture-cache.read-recorder')
-const recorder: SharedRecorder = ((process as { [RECORDER]?: SharedRecorder })[RECORDER] ??= { storage: new AsyncLocalStorage(), envs: new WeakSet() })
+const recorder: SharedRecorder = ((process as { [RECORDER]?: SharedRecorder })[RECORDER] ??= { storage: new AsyncLocalStorage(), envs: new WeakSet(), cwd: process.cwd })
+// (One made by an earlier version of this package, which wraps no cwd, lacks it.)
+recorder.cwd ??= process.cwd
 const storage = recorder.storage
 // Installed once per realm: each has its own Date and Intl.
 const INSTALLED = Symbol.for('vitest-fixture-cache.read-recorder.installed')
@@ -204,6 +209,14 @@ function recordMachine(): void {
   for (const [target, methods] of localeMethods()) for (const method of methods) wrapUse(target, method, uses('locale'))
   for (const [target, methods] of zonedLocaleMethods()) for (const method of methods) wrapUse(target, method, uses('time zone', 'locale'))
   for (const name of OS_FUNCTIONS) wrapUse(os, name, uses(`os.${name}()`))
+  // (path.resolve() of a relative path asks process.cwd() too.) A factory that changes directory
+  // used the one it found, as a zone it sets is its own.
+  const usesWorkingDirectory = (): void => {
+    const recording = storage.getStore()
+    if (recording) noteWorkingDirectory(recording)
+  }
+  wrapUse(process, 'cwd', usesWorkingDirectory)
+  wrapUse(process, 'chdir', usesWorkingDirectory)
   recordLocalDates()
   recordMachineProperties()
 }
@@ -335,7 +348,7 @@ function wrapReadFile(target: Record<string, unknown>, method: string, hook: Rea
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const recording = storage.getStore()
-    const path = recording && pathOf(args[0])
+    const path = recording && pathOf(args[0], recording)
     if (!recording || !path || !digestsContent(recording, path)) return original.apply(this, args)
     return hook(() => original.apply(this, args), data => digestRead(recording, path, args[1], data), args)
   }
@@ -348,7 +361,7 @@ function wrapReadFileSync(target: Record<string, unknown>): void {
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return
   const wrapper = function (this: unknown, file: unknown, options: unknown): unknown {
     const recording = storage.getStore()
-    const path = recording && pathOf(file)
+    const path = recording && pathOf(file, recording)
     if (!recording || !path || !digestsContent(recording, path)) return original.call(this, file, options)
     return digestRead(recording, path, options, original.call(this, file, options))
   }
@@ -382,7 +395,8 @@ function opensForWriting(flags: unknown): boolean {
 
 /** Records a use of what a call named (a path, a URL, a descriptor); true when it was recorded as an input. */
 function note(recording: Recording, target: unknown, use: Read | 'output'): boolean {
-  const path = pathOf(target)
+  // Writing to a relative path (a log) does not make the value depend on where it runs; reading one does.
+  const path = pathOf(target, use === 'output' ? undefined : recording)
   return path !== undefined && notePath(recording, path, use)
 }
 
@@ -402,16 +416,28 @@ function notePath(recording: Recording, path: string, use: Read | 'output'): boo
   return true
 }
 
-function pathOf(target: unknown): string | undefined {
+/** The absolute path a call names; a relative one is the working directory's, which `reader` then used. */
+function pathOf(target: unknown, reader?: Recording): string | undefined {
   try {
     // Most factories read by absolute path: normalize only what needs it.
-    if (typeof target === 'string') return isAbsolute(target) && !(target.includes('//') || (target.includes('/.') && /\/\.{1,2}(\/|$)/.test(target))) ? target : resolve(target)
+    const text = typeof target === 'string' ? target : Buffer.isBuffer(target) ? target.toString() : undefined
+    if (text !== undefined) {
+      if (!isAbsolute(text)) {
+        if (reader) noteWorkingDirectory(reader)
+        return resolve(recorder.cwd.call(process), text)
+      }
+      return text.includes('//') || (text.includes('/.') && /\/\.{1,2}(\/|$)/.test(text)) ? resolve(text) : text
+    }
     if (target instanceof URL) return target.protocol === 'file:' ? fileURLToPath(target) : undefined
-    if (Buffer.isBuffer(target)) return resolve(target.toString())
   }
   catch {}
   // A file descriptor or handle: its path was recorded when it was opened.
   return undefined
+}
+
+/** Notes that the build used the working directory, the first time: as it found it. */
+function noteWorkingDirectory(recording: Recording): void {
+  recording.cwd ??= recorder.cwd.call(process)
 }
 
 // A listing of the environment read through, every name in order, is a copy made to pass on (a

@@ -5,7 +5,7 @@ import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
 import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
-import { digestOf, ENV_NAMES_INPUT, machineInputName, providedDigest, providedInputName, treeListings } from '../shared/recorded-check.js'
+import { digestOf, ENV_NAMES_INPUT, machineInputName, providedDigest, providedInputName, treeListings, WORKING_DIRECTORY_INPUT, workingDirectoryDigest } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
 
 const NAMES: Record<ReadKind, (path: string) => string> = {
@@ -56,6 +56,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   if (recording.envNames) lines.push(`${ENV_NAMES_INPUT}\0${recording.envNames}`)
   for (const name of recording.provided) lines.push(`${providedInputName(name)}\0${providedDigest(name)}`)
   for (const [fact, value] of recording.machine) lines.push(`${machineInputName(fact)}\0${value}`)
+  if (recording.cwd !== undefined) lines.push(`${WORKING_DIRECTORY_INPUT}\0${workingDirectoryDigest(scope.workspace, recording.cwd)}`)
   const inputs: KeyInput[] = []
   for (const line of lines.sort()) {
     const cut = line.indexOf('\0')

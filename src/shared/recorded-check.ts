@@ -5,7 +5,7 @@ import type { CodeInputs } from './protocol.js'
 import type { Dirent } from 'node:fs'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { serialize } from 'node:v8'
 import { contentDigest, digest } from './digest.js'
 
@@ -90,6 +90,18 @@ export function machineDigest(fact: MachineFact): string {
   }
 }
 
+/**
+ * A factory that read a relative path or asked for `process.cwd()` used the working directory:
+ * run from another folder of the workspace (`cd packages/a && vitest` against `vitest --root
+ * packages/a`), it reads other files. Its digest is the folder relative to the workspace, so a moved
+ * or cloned project still matches.
+ */
+export const WORKING_DIRECTORY_INPUT = 'working directory used by the factory'
+
+export function workingDirectoryDigest(workspace: string, cwd = process.cwd()): string {
+  return digest(relative(workspace, cwd).split(sep).join('/'))
+}
+
 /** The name of a provided value's recorded read, as the factory wrote it: `inject('dbUrl') read by the factory`. */
 export const providedInputName = (key: string): string => `inject('${key}') read by the factory`
 
@@ -107,6 +119,7 @@ export function changedRecordedInputs(recorded: readonly KeyInput[], scope: Reco
 /** The digest a recorded input has now (its name says what it is). */
 function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (name === ENV_NAMES_INPUT) return envNamesDigest()
+  if (name === WORKING_DIRECTORY_INPUT) return workingDirectoryDigest(scope.workspace)
   const env = RECORDED_ENV.exec(name)
   if (env) return envDigest(env[1]!)
   const provided = RECORDED_PROVIDED.exec(name)

@@ -748,6 +748,58 @@ test('values are made here', ({ when, day, seeded, parsed, amount, tool, importe
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('rebuilds a value that read a path relative to the working directory when Vitest runs from another folder, and only such a value', async () => {
+  const project = Project.create({
+    'data/x.txt': 'root data',
+    'sub/data/x.txt': 'sub data',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+// Each run logs its builds where it runs: builds.log and sub/builds.log.
+const log = (name: string) => appendFileSync('builds.log', name + '\\n')
+// Computed: no analysis reads these paths, only the recording sees them.
+const parts = ['data', 'x.txt']
+const test = base.extend({
+  relative: cached(async () => {
+    log('relative')
+    return readFileSync(parts.join('/'), 'utf8')
+  }),
+  fromCwd: cached(async () => {
+    log('fromCwd')
+    return readFileSync(join(process.cwd(), ...parts), 'utf8')
+  }),
+  besideModule: cached(async () => {
+    log('besideModule')
+    return readFileSync(join(import.meta.dirname, '..', ...parts), 'utf8')
+  }),
+})
+test('values', ({ relative, fromCwd, besideModule }) => {
+  expect(relative).toBe(readFileSync('data/x.txt', 'utf8'))
+  expect(fromCwd).toBe(readFileSync('data/x.txt', 'utf8'))
+  expect(besideModule).toBe('root data')
+})
+`,
+  })
+  const fromSub = async (): Promise<string[]> => {
+    const result = await project.runFrom('sub', ['--root', '..'])
+    expect(result.code, result.output).toBe(0)
+    const builds = project.exists('sub/builds.log') ? project.read('sub/builds.log').split('\n').filter(Boolean).sort() : []
+    project.write('sub/builds.log', '')
+    return builds
+  }
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['besideModule', 'fromCwd', 'relative'])
+  // (Writing its log by a relative path made no factory depend on where it runs: besideModule is reused.)
+  expect(await fromSub()).toEqual(['fromCwd', 'relative'])
+  expect(project.read('node_modules/.cache/vitest-fixture-cache/last-run.json')).toContain('working directory used by the factory changed')
+  // Both places keep their entries.
+  await runOk(project)
+  expect(await fromSub()).toEqual([])
+  expect(project.takeBuilds()).toEqual([])
+})
+
 it('counts files a factory reads in a sibling package of the workspace (a monorepo)', async () => {
   const project = Project.create({
     'package.json': JSON.stringify({ type: 'module', private: true, workspaces: ['packages/*'] }),

@@ -90,6 +90,11 @@ export class Project {
     return this.spawn(node, [this.vitest, 'run', ...args], { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', ...env })
   }
 
+  /** Runs Vitest from a folder of the project (`cd sub && vitest run --root ..`). */
+  runFrom(folder: string, args: string[] = []): Promise<RunResult> {
+    return this.spawn(inject('cell').node, [this.vitest, 'run', ...args], { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, join(this.dir, folder))
+  }
+
   /** Runs Vitest in a pseudo-terminal (util-linux `script`), as in an interactive shell outside CI. */
   runInTerminal(args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
     const command = [inject('cell').node, this.vitest, 'run', ...args].map(word => `'${word}'`).join(' ')
@@ -100,12 +105,12 @@ export class Project {
     return join(inject('sandbox'), 'node_modules/vitest/vitest.mjs')
   }
 
-  private spawn(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+  private spawn(command: string, args: string[], env: Record<string, string>, cwd = this.dir): Promise<RunResult> {
     const cleanEnv = Object.fromEntries(Object.entries(process.env)
       .filter(([name]) => !/^(VITEST|FIXTURE_CACHE|NODE_OPTIONS|TEST$|DEBUG$|CI$|NO_COLOR$|FORCE_COLOR$)/.test(name)))
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
-        cwd: this.dir,
+        cwd,
         env: { ...cleanEnv, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
