@@ -9,11 +9,12 @@ import { monotonicMs, wallClockDate } from '../shared/clock.js'
 import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
 import { composeKey } from '../shared/key.js'
+import { projectFolderInput } from '../shared/recorded-check.js'
 import { encodeValue, payloadOf } from './codec.js'
 import { recordBuildStart, recordEvent } from './events.js'
-import { recordReads } from './read-recorder.js'
+import { envLeftChanged, recordReads } from './read-recorder.js'
 import { recordedInputs } from './recorded-inputs.js'
-import { relocatable, relocated } from './relocate.js'
+import { holdsWorkspace, relocatable, relocated } from './relocate.js'
 
 export type Publish = (fields: HeaderFields, payload: Buffer) => void | Promise<void>
 /** Why a build ran; verify can say only once it has the value. */
@@ -52,10 +53,15 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   const buildMs = monotonicMs() - started
   const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
   const payload = payloadOf(encoded)
+  const envSet = envLeftChanged(recording)
+  // What the env it leaves names is part of its value too: a path there must still be there, and
+  // a path under the project is only right in this folder.
+  const envText = envSet ? Object.values(envSet).join('\0') : ''
   const reached = new Set(job.reached)
   const inKey = (file: string): boolean => reached.has(relative(job.config.root, file).split(sep).join('/'))
-  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] }, path => payload.includes(path), inKey)
-  if (pinned) recorded.push(pinned)
+  const recorded = recordedInputs(recording, { ...job.scope, ignored: [...job.scope.ignored, ...ignored] }, path => payload.includes(path) || envText.includes(path), inKey)
+  const pin = pinned ?? (holdsWorkspace(envText, job.config.workspace) ? projectFolderInput(job.config.workspace) : undefined)
+  if (pin) recorded.push(pin)
   const valueDigest = digest(payload)
   const why = typeof reason === 'string' ? reason : reason(encoded)
   recordEvent(job.config, {
@@ -79,10 +85,11 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     recorded,
     valueDigest,
     ...placeholder ? { relocated: placeholder } : {},
+    ...envSet ? { envSet } : {},
     buildMs: Math.round(buildMs),
     runId: job.config.runId,
     createdAt: wallClockDate().toISOString(),
     codec: encoded.codec,
   }, payload)
-  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, outcome: { outcome: 'built', reason: why } }
+  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, envSet, outcome: { outcome: 'built', reason: why } }
 }

@@ -26,6 +26,8 @@ export interface Job {
 export interface Obtained {
   encoded: Encoded
   valueDigest: string
+  /** Env vars the factory left set (null: deleted): each use sets them, as the factory did. */
+  envSet?: Record<string, string | null>
   outcome: Pick<FixtureEvent, 'outcome' | 'reason' | 'tier'>
 }
 

@@ -49,7 +49,8 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtainedInFlight.set(flightKey, obtained)
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
-  const { encoded, valueDigest, outcome } = await whileNamingTimeouts(context, config, name, obtained)
+  const { encoded, valueDigest, outcome, envSet } = await whileNamingTimeouts(context, config, name, obtained)
+  if (envSet) setEnv(envSet)
   const shareKey = `${flightKey}\0${valueDigest}`
   if (frozenCopies.has(shareKey)) {
     annotateTest(context, name, { ...outcome, copyMs: 0, shared: true })
@@ -64,6 +65,14 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   rememberValueDigest(value, valueDigest)
   if (definition.options.frozen) frozenCopies.set(shareKey, value)
   return value
+}
+
+/** The env a factory left, set again for this use (as a build for it would have). */
+function setEnv(envSet: Record<string, string | null>): void {
+  for (const [name, value] of Object.entries(envSet)) {
+    if (value === null) delete process.env[name]
+    else process.env[name] = value
+  }
 }
 
 function frozenIfAsked(definition: FixtureDefinition, value: unknown): unknown {

@@ -24,8 +24,8 @@ export interface Recording {
   env: Map<string, string>
   /** The digest of the environment's names, when it chose among them (listed it without reading it through). */
   envNames?: string
-  /** Env vars it set or deleted: read after, they are its own (`process.env.TZ = 'UTC'`), as files it wrote are. */
-  envWritten: Set<string>
+  /** Env vars it set or deleted, with their value before: read after, they are its own (`process.env.TZ = 'UTC'`), as files it wrote are. */
+  envWritten: Map<string, string | undefined>
   /** Keys of values the run provides (`inject('dbUrl')`: `provide` in the config or a globalSetup). */
   provided: Set<string>
   /** Paths the factory wrote, made or removed: its own outputs, never its inputs. */
@@ -63,7 +63,7 @@ export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ val
   recordEnvReads()
   recordMachineProperties()
   recordProvidedReads()
-  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Map(), envWritten: new Set(), provided: new Set(), outputs: new Set(), machine: new Map(), imported: [] }
+  const recording: Recording = { files: new Map(), contentDigests: new Map(), env: new Map(), envWritten: new Map(), provided: new Set(), outputs: new Set(), machine: new Map(), imported: [] }
   const modules = workerState()?.evaluatedModules?.idToModuleMap
   const ranBefore = modules && new Set(idsRun(modules))
   building++
@@ -464,8 +464,24 @@ function noteEnvRead(recording: Recording | undefined, env: NodeJS.ProcessEnv, n
   if (recording && typeof name === 'string' && !WORKER_ENV.has(name) && !recording.env.has(name) && !recording.envWritten.has(name)) recording.env.set(name, envValueDigest(env[name]))
 }
 
-function noteEnvWrite(name: string | symbol): void {
-  if (typeof name === 'string') storage.getStore()?.envWritten.add(name)
+function noteEnvWrite(env: NodeJS.ProcessEnv, name: string | symbol): void {
+  const recording = storage.getStore()
+  if (recording && typeof name === 'string' && !recording.envWritten.has(name)) recording.envWritten.set(name, env[name])
+}
+
+/**
+ * The env vars a build left changed (a value, or null: deleted). A reuse sets them again, as the
+ * factory would have (`process.env.DATABASE_URL = url`, read by the code under test).
+ */
+export function envLeftChanged(recording: Recording): Record<string, string | null> | undefined {
+  let changed: Record<string, string | null> | undefined
+  storage.exit(() => {
+    for (const [name, before] of recording.envWritten) {
+      const now = process.env[name]
+      if (now !== before) (changed ??= {})[name] = now ?? null
+    }
+  })
+  return changed
 }
 
 /**
@@ -486,11 +502,11 @@ function recordedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return new Proxy(env, {
     // Without the receiver: process.env accepts only plain data properties, set on itself.
     set(target, name, value) {
-      noteEnvWrite(name)
+      noteEnvWrite(target, name)
       return Reflect.set(target, name, value)
     },
     deleteProperty(target, name) {
-      noteEnvWrite(name)
+      noteEnvWrite(target, name)
       return Reflect.deleteProperty(target, name)
     },
     get(target, name) {

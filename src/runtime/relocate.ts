@@ -6,10 +6,8 @@ import type { KeyInput } from '../shared/key.js'
 import type { Encoded } from './codec.js'
 import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
-import { digest } from '../shared/digest.js'
+import { projectFolderInput } from '../shared/recorded-check.js'
 import { isText } from './codec.js'
-
-export const PROJECT_FOLDER_INPUT = 'project folder (the value holds absolute paths)'
 
 export interface Relocation {
   encoded: Encoded
@@ -41,6 +39,11 @@ export function relocatable(encoded: Encoded, workspace: string): Relocation {
   return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, placeholder, ...unbounded }
 }
 
+/** Whether text holds the workspace's path, as a path or in a file URL. */
+export function holdsWorkspace(text: string, workspace: string): boolean {
+  return text.includes(workspace) || text.includes(urlPath(workspace))
+}
+
 function holdsPath(parts: readonly Buffer[], forms: readonly string[]): boolean {
   return parts.some(bytes => forms.some(form => bytes.includes(form, 0, 'latin1') || bytes.includes(form, 0, 'utf16le') || bytes.includes(form, 0, 'utf8')))
 }
@@ -49,10 +52,6 @@ function holdsPath(parts: readonly Buffer[], forms: readonly string[]): boolean 
 export function relocated(encoded: Encoded, placeholder: string | undefined, workspace: string): Encoded {
   if (!placeholder || !isText(encoded)) return encoded
   return { ...encoded, text: encoded.text.replaceAll(placeholder, jsonEscaped(workspace)).replaceAll(urlPlaceholder(placeholder), jsonEscaped(urlPath(workspace))) }
-}
-
-export function projectFolderInput(workspace: string): KeyInput {
-  return { name: PROJECT_FOLDER_INPUT, digest: digest(workspace) }
 }
 
 /** The workspace as a file URL's path: `/home/Jane Doe/app` is `/home/Jane%20Doe/app` there. */

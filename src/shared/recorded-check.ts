@@ -91,6 +91,16 @@ export function machineDigest(fact: MachineFact): string {
 }
 
 /**
+ * An entry whose value holds the workspace's path where it cannot be rewritten (binary, or running
+ * on into other text) is tied to the folder: it counts as an input, checked like the others.
+ */
+export const PROJECT_FOLDER_INPUT = 'project folder (the value holds absolute paths)'
+
+export function projectFolderInput(workspace: string): KeyInput {
+  return { name: PROJECT_FOLDER_INPUT, digest: digest(workspace) }
+}
+
+/**
  * A factory that read a relative path or asked for `process.cwd()` used the working directory:
  * run from another folder of the workspace (`cd packages/a && vitest` against `vitest --root
  * packages/a`), it reads other files. Its digest is the folder relative to the workspace, so a moved
@@ -120,6 +130,7 @@ export function changedRecordedInputs(recorded: readonly KeyInput[], scope: Reco
 function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (name === ENV_NAMES_INPUT) return envNamesDigest()
   if (name === WORKING_DIRECTORY_INPUT) return workingDirectoryDigest(scope.workspace)
+  if (name === PROJECT_FOLDER_INPUT) return projectFolderInput(scope.workspace).digest
   const env = RECORDED_ENV.exec(name)
   if (env) return envDigest(env[1]!)
   const provided = RECORDED_PROVIDED.exec(name)

@@ -21,6 +21,8 @@ export interface EntryHeader {
   valueDigest: string
   /** Set when absolute paths under the project were stored relative: the placeholder that stands for it. */
   relocated?: string
+  /** Env vars the factory left set (null: deleted), set again on every reuse. */
+  envSet?: Record<string, string | null>
   size: number
   checksum: string
   buildMs: number

@@ -364,6 +364,9 @@ test('paths exist', ({ paths, binary, command }) => {
   })
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['binary', 'command', 'paths'])
+  // Where it has not moved, every one is reused (the folder it is tied to is this one).
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
   const before = project.dir
   project.move()
   expect(existsSync(before)).toBe(false)

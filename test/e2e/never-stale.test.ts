@@ -435,6 +435,59 @@ test('the index matches the corpus', ({ corpus, index }) => {
   expect(project.takeBuilds()).toEqual([])
 })
 
+it('sets again on a reuse the env vars its factory left set or deleted, in a test file and in a globalSetup, and rebuilds when a file one names is gone', async () => {
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { globalSetup: ['./setup.ts'], env: { DROP_ME: 'set by the config' } } })
+`,
+    'setup.ts': `
+import { appendFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cachedValue } from 'vitest-fixture-cache'
+export default async function () {
+  await cachedValue('seed', async () => {
+    ${log('seed')}
+    process.env.SEED_DB = join(process.cwd(), 'seed.db')
+    writeFileSync(process.env.SEED_DB, 'rows')
+    return 'seeded'
+  })
+}
+`,
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  url: cached(async () => {
+    ${log('url')}
+    process.env.FIXTURE_URL = 'sqlite://one'
+    delete process.env.DROP_ME
+    // Set back as found: nothing to set again.
+    process.env.UNCHANGED = process.env.UNCHANGED
+    return 'one'
+  }),
+})
+test('env', ({ url }) => {
+  expect(url).toBe('one')
+  expect(process.env.FIXTURE_URL).toBe('sqlite://one')
+  expect(process.env.DROP_ME).toBeUndefined()
+  expect(process.env.SEED_DB).toBe(join(process.cwd(), 'seed.db'))
+  expect(readFileSync(process.env.SEED_DB!, 'utf8')).toBe('rows')
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['seed', 'url'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.remove('seed.db')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['seed'])
+})
+
 it('chains on a plain upstream\'s value', async () => {
   const project = Project.create({
     'test/a.test.ts': `

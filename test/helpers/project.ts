@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { inject } from 'vitest'
 
@@ -49,6 +49,10 @@ export class Project {
     if (!content.includes(from)) throw new Error(`${path} does not contain ${JSON.stringify(from)}`)
     this.write(path, content.replace(from, to))
     return this
+  }
+
+  remove(path: string): void {
+    rmSync(join(this.dir, path), { recursive: true, force: true })
   }
 
   append(path: string, content: string): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeValue, encodeValue } from '../../src/runtime/codec.js'
-import { PROJECT_FOLDER_INPUT, relocatable, relocated } from '../../src/runtime/relocate.js'
+import { relocatable, relocated } from '../../src/runtime/relocate.js'
+import { PROJECT_FOLDER_INPUT } from '../../src/shared/recorded-check.js'
 
 const HERE = '/home/Jane Doe/app'
 const THERE = '/srv/ci/app'
