@@ -5,8 +5,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { syncBuiltinESMExports } from 'node:module'
-import { isAbsolute, resolve } from 'node:path'
+import Module, { syncBuiltinESMExports } from 'node:module'
+import { isAbsolute, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contentDigest } from '../shared/digest.js'
 import { PROVIDE_KEY } from '../shared/protocol.js'
@@ -135,6 +135,7 @@ export function install(): void {
     for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
     for (const method of ['copyFile', 'copyFileSync', 'cp', 'cpSync']) wrap(target, method, 'copy')
   }
+  recordRequires()
   recordMachine()
   // Named imports of node:fs and node:os in ES modules see the wrappers too.
   syncBuiltinESMExports()
@@ -200,6 +201,50 @@ const uses = (...facts: MachineFact[]) => (): void => {
     // Node follows process.env.TZ as it changes: a zone the factory set is its own.
     if (recording.machine.has(fact) || (fact === 'time zone' && recording.envWritten.has('TZ'))) continue
     recording.machine.set(fact, storage.exit(() => machineDigest(fact)))
+  }
+}
+
+// What `require()` goes through (`createRequire`, the `require` Vitest gives a module): not public API,
+// but stable since Node's first release and what require hooks patch.
+interface ModuleLoader {
+  _load: (request: string, parent: unknown, isMain: boolean) => unknown
+  _resolveFilename: (request: string, parent: unknown, isMain: boolean) => string
+  _cache: Record<string, LoadedModule | undefined>
+}
+interface LoadedModule { filename?: string, children?: LoadedModule[] }
+
+/**
+ * A module `require()`d for the first time is read through node:fs, which records it; one already
+ * loaded (by an earlier build, or the test file) comes from the cache without a read. Its files,
+ * and those of the local modules it loaded, are what the build got: they count as read.
+ */
+function recordRequires(): void {
+  const loader = Module as unknown as ModuleLoader
+  const load = loader._load
+  if (typeof load !== 'function' || (load as { [WRAPPED]?: true })[WRAPPED]) return
+  loader._load = standIn(function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
+    const recording = storage.getStore()
+    if (recording) storage.exit(() => noteLoadedModule(recording, loader, request, parent, isMain))
+    return load.call(this, request, parent, isMain)
+  }, load)
+}
+
+function noteLoadedModule(recording: Recording, loader: ModuleLoader, request: string, parent: unknown, isMain: boolean): void {
+  let loaded: LoadedModule | undefined
+  try {
+    loaded = loader._cache[loader._resolveFilename(request, parent, isMain)]
+  }
+  catch {
+    return // not found: the load itself fails, and says so
+  }
+  const seen = new Set<LoadedModule>()
+  const pending = loaded ? [loaded] : []
+  for (let module = pending.pop(); module; module = pending.pop()) {
+    if (seen.has(module) || !module.filename) continue
+    seen.add(module)
+    notePath(recording, module.filename, 'content')
+    // A package's modules count by its version, not its files.
+    if (!module.filename.includes(`${sep}node_modules${sep}`)) pending.push(...module.children ?? [])
   }
 }
 

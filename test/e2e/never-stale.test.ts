@@ -488,6 +488,45 @@ test('env', ({ url }) => {
   expect(project.takeBuilds()).toEqual(['seed'])
 })
 
+it('counts a module require()d from the cache an earlier build filled, and what it loaded (createRequire, the require Vitest gives a module)', async () => {
+  const project = Project.create({
+    'data/shared.json': '{ "n": 1 }',
+    'data/loader.cjs': 'module.exports = { n: require("./shared.json").n }',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const load = (name: string) => createRequire(import.meta.url)('../data/' + name)
+const test = base.extend({
+  first: cached(async () => {
+    ${log('first')}
+    return load('loader.cjs').n
+  }),
+  second: cached(async () => {
+    ${log('second')}
+    return require('../data/loader.cjs').n * 10
+  }),
+  third: cached(async () => {
+    ${log('third')}
+    return load('shared.json').n * 100
+  }),
+})
+test('values', ({ first, second, third }) => {
+  const n = JSON.parse(readFileSync('data/shared.json', 'utf8')).n
+  expect([first, second, third]).toEqual([n, n * 10, n * 100])
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['first', 'second', 'third'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('data/shared.json', '{ "n": 2 }')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['first', 'second', 'third'])
+})
+
 it('chains on a plain upstream\'s value', async () => {
   const project = Project.create({
     'test/a.test.ts': `
