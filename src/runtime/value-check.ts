@@ -45,6 +45,7 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
   const stack: Visit[] = [{ value, step: rootName }]
   let jsonExact = true
   const binary: ValuePath[] = []
+  const memory: Memory[] = []
   while (stack.length) {
     const visit = stack.pop()!
     const problem = problemWith(visit.value)
@@ -62,7 +63,11 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
       continue
     }
     seen.add(current)
-    if (ArrayBuffer.isView(current)) continue
+    if (ArrayBuffer.isView(current)) {
+      memory.push({ buffer: current.buffer, start: current.byteOffset, end: current.byteOffset + current.byteLength, visit })
+      continue
+    }
+    if (current instanceof ArrayBuffer) memory.push({ buffer: current, start: 0, end: current.byteLength, visit })
     if (current instanceof Map) {
       let index = 0
       for (const [key, entry] of current) {
@@ -102,7 +107,31 @@ export function checkValue(value: unknown, rootName: string): ValueCheck {
       else if (jsonExact && !isJsonExact(child)) jsonExact = false
     }
   }
+  const shared = memory.length > 1 ? sharedMemory(memory) : undefined
+  if (shared) return { problem: shared, jsonExact: false }
   return jsonExact && binary.length ? { jsonExact, binary } : { jsonExact }
+}
+
+/** Bytes a typed array, a DataView or an ArrayBuffer in the value holds. */
+interface Memory { buffer: ArrayBufferLike, start: number, end: number, visit: Visit }
+
+/**
+ * Two parts of the value over the same bytes (`{ raw, header: raw.subarray(0, 16) }`): a write
+ * through one shows in the other, and no stored copy keeps that (each part comes back with bytes
+ * of its own). Parts of one buffer that do not overlap (Buffer's pool, slices side by side) are
+ * independent already.
+ */
+function sharedMemory(memory: Memory[]): string | undefined {
+  const sorted = memory.filter(part => part.end > part.start).sort((a, b) => a.start - b.start || b.end - a.end)
+  const last = new Map<ArrayBufferLike, Memory>()
+  for (const part of sorted) {
+    const before = last.get(part.buffer)
+    if (before && part.start < before.end) {
+      return `${pathOf(part.visit)} shares its bytes with ${pathOf(before.visit)}, which no stored copy keeps (each comes back with bytes of its own): return one of them, or a copy (\`Uint8Array.from(…)\`)`
+    }
+    if (!before || part.end > before.end) last.set(part.buffer, part)
+  }
+  return undefined
 }
 
 // Below this length Object.keys is as cheap as the quicker way.

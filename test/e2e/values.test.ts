@@ -135,6 +135,29 @@ test('uses corpus', ({ corpus }) => { expect(corpus).toBeDefined() })
   expect(project.cacheEntries()).toEqual([])
 })
 
+it('names parts of a value that share bytes, which a copy would part', async () => {
+  const project = Project.create({
+    'test/bad.test.ts': `
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  file: cached(async () => {
+    const raw = Buffer.from('HEADERbody of the file')
+    return { raw, header: raw.subarray(0, 6) }
+  }),
+})
+test('a write through the header shows in the raw bytes', ({ file }) => {
+  file.header[0] = 0x68
+  expect(file.raw.toString('latin1', 0, 6)).toBe('hEADER')
+})
+`,
+  })
+  const result = await project.run()
+  expect(result.code).toBe(1)
+  expect(result.output).toContain('file.header shares its bytes with file.raw, which no stored copy keeps')
+  expect(project.cacheEntries()).toEqual([])
+})
+
 it('names a class instance that would come back as a plain object', async () => {
   const project = Project.create({
     'test/bad.test.ts': `

@@ -31,6 +31,16 @@ describe('checkValue', () => {
     expect(findUnfaithfulPart(Promise.resolve(), 'p')).toBe('p is an instance of Promise, which would come back as a plain object')
   })
 
+  it('names parts of a value that share bytes (a copy would not), and lets parts side by side in one buffer pass', () => {
+    const raw = Buffer.from('0123456789abcdef0123456789abcdef')
+    expect(findUnfaithfulPart({ raw, header: raw.subarray(0, 4) }, 'file')).toBe('file.header shares its bytes with file.raw, which no stored copy keeps (each comes back with bytes of its own): return one of them, or a copy (`Uint8Array.from(…)`)')
+    const memory = new ArrayBuffer(8)
+    expect(findUnfaithfulPart([new Uint8Array(memory, 4), new Uint32Array(memory)], 'views')).toMatch(/^views\[\d\] shares its bytes with views\[\d\]/)
+    expect(findUnfaithfulPart({ memory, bytes: new Uint8Array(memory, 2, 2) }, 'm')).toMatch(/shares its bytes/)
+    // Buffer's pool, and slices side by side: writes through one never show in another.
+    expect(findUnfaithfulPart({ a: Buffer.from('a'), b: Buffer.from('b'), left: raw.subarray(0, 8), right: raw.subarray(8, 16), none: raw.subarray(8, 8) }, 'v')).toBeUndefined()
+  })
+
   it('walks a deep chain without overflowing the stack', () => {
     let chain: Record<string, unknown> = { end: true }
     for (let depth = 0; depth < 100_000; depth++) chain = { next: chain }
