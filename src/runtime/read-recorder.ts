@@ -126,7 +126,7 @@ export function install(): void {
   })
   wrapReadFile(promises, 'readFile', (read, digest) => (read() as Promise<unknown>).then(digest))
   for (const target of [callbacks, promises]) {
-    for (const method of ['createReadStream']) wrap(target, method, 'content')
+    for (const method of ['createReadStream', 'openAsBlob']) wrap(target, method, 'content')
     for (const method of ['open', 'openSync']) wrap(target, method, 'open')
     for (const method of ['readdir', 'readdirSync', 'opendir', 'opendirSync']) wrap(target, method, 'listing')
     for (const method of ['stat', 'statSync', 'lstat', 'lstatSync']) wrap(target, method, 'stat')

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createReadStream, existsSync, promises, statSync } from 'node:fs'
+import { createReadStream, existsSync, openAsBlob, promises, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,10 +27,12 @@ describe('recorded reads', () => {
     const outside = mkdtempSync(join(tmpdir(), 'vfc-outside-'))
     writeFileSync(join(outside, 'o.txt'), 'o')
     process.env.VFC_SEED = '1'
+    writeFileSync(join(workspace, 'data/blob.txt'), 'blob')
     const { recording } = await recordReads(async () => {
       readFileSync(join(workspace, 'data/a.txt'), 'utf8')
       await readFile(join(workspace, 'data/b.txt'))
       await new Promise<void>(resolve => createReadStream(join(workspace, 'data/a.txt')).on('close', () => resolve()).resume())
+      await (await openAsBlob(join(workspace, 'data/blob.txt'))).text()
       readdirSync(join(workspace, 'data'))
       existsSync(join(workspace, 'data/missing.txt'))
       statSync(join(workspace, 'data/b.txt'))
@@ -45,6 +47,7 @@ describe('recorded reads', () => {
       'env VFC_SEED read by the factory',
       'file data/a.txt read by the factory',
       'file data/b.txt read by the factory',
+      'file data/blob.txt read by the factory',
       'folder data/ listed by the factory',
       'path data/missing.txt checked by the factory',
     ])
