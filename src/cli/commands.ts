@@ -71,6 +71,8 @@ export function explain(store: FixtureStore, names: string[], json: boolean): st
       inputs: header.inputs,
       recorded: header.recorded,
       relocated: Boolean(header.relocated),
+      // Names only: a value set may be a secret, and this goes to a terminal or a log.
+      envSet: Object.keys(header.envSet ?? {}),
     })), null, 2)
   }
   if (!entries.length) return `no entries in ${store.dir}`
@@ -78,6 +80,7 @@ export function explain(store: FixtureStore, names: string[], json: boolean): st
     `${header.name} (${header.file}) key ${header.key.slice(0, 12)}, Node ${header.node}, last used ${usedAt.toISOString().slice(0, 16).replace('T', ' ')}`,
     ...[...header.inputs].sort((a, b) => byCodeUnits(a.name, b.name)).map(input => `  ${input.name}  ${shortDigest(input)}`),
     ...header.recorded.map(input => `  ${input.name}  ${shortDigest(input)}  (recorded)`),
+    ...Object.entries(header.envSet ?? {}).map(([name, value]) => `  sets env ${name}${value === null ? ' (deletes it)' : ''} on every use`),
   ].join('\n')).join('\n\n')
 }
 

@@ -1,18 +1,8 @@
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect, inject, it } from 'vitest'
-import { Project, runOk } from '../helpers/project.js'
+import { cli, Project, runOk } from '../helpers/project.js'
 
-interface CliResult { code: number, stdout: string, stderr: string }
-
-function cli(project: Project, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const bin = join(inject('sandbox'), 'node_modules/vitest-fixture-cache/dist/cli/main.js')
-  return promisify(execFile)(inject('cell').node, [bin, ...args], { cwd: project.dir, env: { ...process.env, ...env } })
-    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
-    .catch((error: { code: number, stdout: string, stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }))
-}
 
 const FIXTURES = `
 import { appendFileSync } from 'node:fs'

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { expect, it } from 'vitest'
-import { Project, runOk } from '../helpers/project.js'
+import { cli, Project, runOk } from '../helpers/project.js'
 
 const DEBUG = { DEBUG: 'vitest-fixture-cache' }
 const log = (name: string): string => `appendFileSync('builds.log', '${name}\\n')`
@@ -483,6 +483,11 @@ test('env', ({ url }) => {
   expect(project.takeBuilds()).toEqual(['seed', 'url'])
   await runOk(project)
   expect(project.takeBuilds()).toEqual([])
+  // explain names what a use sets, never the values.
+  const explained = (await cli(project, ['explain', 'url'])).stdout
+  expect(explained).toContain('  sets env FIXTURE_URL on every use')
+  expect(explained).toContain('  sets env DROP_ME (deletes it) on every use')
+  expect(explained).not.toContain('sqlite://one')
   project.remove('seed.db')
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['seed'])

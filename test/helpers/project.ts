@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
 import { inject } from 'vitest'
 
 export interface RunResult {
@@ -127,6 +128,16 @@ export class Project {
       child.on('close', code => resolve({ code, stdout, stderr, output }))
     })
   }
+}
+
+export interface CliResult { code: number, stdout: string, stderr: string }
+
+/** Runs the package's CLI, as installed in the sandbox, in the project. */
+export function cli(project: Project, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const bin = join(inject('sandbox'), 'node_modules/vitest-fixture-cache/dist/cli/main.js')
+  return promisify(execFile)(inject('cell').node, [bin, ...args], { cwd: project.dir, env: { ...process.env, ...env } })
+    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
+    .catch((error: { code: number, stdout: string, stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }))
 }
 
 /** Runs and expects success, showing Vitest's output when it fails. */
