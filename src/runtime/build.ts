@@ -63,7 +63,10 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   const pin = pinned ?? (holdsWorkspace(envText, job.config.workspace) ? projectFolderInput(job.config.workspace) : undefined)
   if (pin) recorded.push(pin)
   const valueDigest = digest(payload)
-  const why = typeof reason === 'string' ? reason : reason(encoded)
+  const nested = recording.nested && [...recording.nested].map(name => `"${name}"`).join(', ')
+  const why = nested
+    ? `not stored: it obtains the cached value ${nested} while it builds, which a reuse would never ask for again (nor see change); obtain it first, outside the factory (a variable around the call counts by its value), or receive it as a fixture`
+    : typeof reason === 'string' ? reason : reason(encoded)
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,
@@ -75,7 +78,7 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     bytes: encoded.size,
     ...job.notes.length ? { notes: job.notes } : {},
   })
-  await publish?.({
+  if (!nested) await publish?.({
     name: job.name,
     file: job.slot.file,
     key: job.key,

@@ -10,6 +10,7 @@ import { decodeValue } from './codec.js'
 import { rememberValueDigest } from './context-inputs.js'
 import { deepFreeze } from './deep-freeze.js'
 import { recordCopy, recordEvent, recordWarning } from './events.js'
+import { noteNestedValue } from './read-recorder.js'
 import { rebuildsAnyway } from './job.js'
 import { codeRequestPending, keyInputs } from './key-inputs.js'
 import { obtain, readAhead } from './obtain.js'
@@ -26,6 +27,7 @@ const frozenCopies = new Map<string, unknown>()
 export async function provideValue(definition: FixtureDefinition, context: Record<string, unknown>, onCleanup: (cleanup: () => void) => void = () => {}): Promise<unknown> {
   const config = workerConfig(definition.label)
   const { site, name } = definition
+  noteNestedValue(name ?? definition.label)
   if (!site || !name) throw pluginMissing(definition.label)
   if (config.mode === 'off') return buildUncached(definition, name, site, config, context, onCleanup)
 

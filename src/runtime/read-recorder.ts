@@ -36,6 +36,8 @@ export interface Recording {
   cwd?: string
   /** Ids of the modules first run while it built (Vite's module runner), set when it returns. */
   imported: string[]
+  /** Cached values it obtained while it built (`cachedValue('words', …)` inside its factory). */
+  nested?: Set<string>
 }
 
 /** The bit of each way a path can be read; `tree`, a folder listed with everything under it (`readdir(path, { recursive: true })`). */
@@ -55,6 +57,15 @@ recorder.cwd ??= process.cwd
 const storage = recorder.storage
 // Installed once per realm: each has its own Date and Intl.
 const INSTALLED = Symbol.for('vitest-fixture-cache.read-recorder.installed')
+
+/**
+ * Notes that a cached value is obtained while another one builds: a reuse of the outer entry would
+ * never ask for it again, so a change it would see (its files, a refresh) could not reach the outer.
+ */
+export function noteNestedValue(name: string): void {
+  const recording = storage.getStore()
+  if (recording) (recording.nested ??= new Set()).add(name)
+}
 
 /** Runs a factory with its reads recorded. */
 export async function recordReads<T>(build: () => T | Promise<T>): Promise<{ value: T, recording: Recording }> {

@@ -532,6 +532,47 @@ test('values', ({ first, second, third }) => {
   expect(project.takeBuilds()).toEqual(['first', 'second', 'third'])
 })
 
+it('stores no value whose factory obtains another cached value (a reuse would never ask for it again), and keys one that reads it from outside by its value', async () => {
+  const project = Project.create({
+    'data/words.txt': 'a b c',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached, cachedValue } from 'vitest-fixture-cache'
+// Computed: no analysis reads this path, only the recording sees it.
+const file = ['data', 'words.txt'].join('/')
+const loadWords = () => cachedValue('words', async () => {
+  ${log('words')}
+  return readFileSync(file, 'utf8').split(' ')
+})
+const test = base.extend({
+  index: cached(async () => {
+    ${log('index')}
+    return { count: (await loadWords()).length }
+  }),
+})
+const countOf = () => readFileSync('data/words.txt', 'utf8').split(' ').length
+test('index', ({ index }) => { expect(index.count).toBe(countOf()) })
+test('words', async () => {
+  const words = await loadWords()
+  const counted = await cachedValue('counted', async () => {
+    ${log('counted')}
+    return words.length
+  })
+  expect(counted).toBe(countOf())
+})
+`,
+  })
+  const cold = await runOk(project)
+  expect(cold.stdout).toContain('index: not stored: it obtains the cached value "words" while it builds')
+  expect(project.takeBuilds()).toEqual(['counted', 'index', 'words'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['index'])
+  project.write('data/words.txt', 'a b c d')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['counted', 'index', 'words'])
+})
+
 it('chains on a plain upstream\'s value', async () => {
   const project = Project.create({
     'test/a.test.ts': `
