@@ -533,6 +533,8 @@ export function envLeftChanged(recording: Recording): Record<string, string | nu
   let changed: Record<string, string | null> | undefined
   storage.exit(() => {
     for (const [name, before] of recording.envWritten) {
+      // A worker's own (VITEST_WORKER_ID…) are never another worker's.
+      if (WORKER_ENV.has(name)) continue
       const now = process.env[name]
       if (now !== before) (changed ??= {})[name] = now ?? null
     }
