@@ -11,10 +11,11 @@ import { digest } from '../shared/digest.js'
 import { composeKey } from '../shared/key.js'
 import { projectFolderInput } from '../shared/recorded-check.js'
 import { encodeValue, payloadOf } from './codec.js'
+import { folderCopiesIn } from './context-inputs.js'
 import { recordBuildStart, recordEvent } from './events.js'
 import { envLeftChanged, recordReads } from './read-recorder.js'
 import { recordedInputs } from './recorded-inputs.js'
-import { holdsWorkspace, relocatable, relocated } from './relocate.js'
+import { holdsWorkspace, relocatable, relocated, withFolderPlaceholders } from './relocate.js'
 
 export type Publish = (fields: HeaderFields, payload: Buffer) => void | Promise<void>
 /** Why a build ran; verify can say only once it has the value. */
@@ -51,7 +52,8 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   const started = monotonicMs()
   const { value, recording, ignored } = await reportFailure(job.config, job.name, job.slot.file, job.key, () => runFactory(job))
   const buildMs = monotonicMs() - started
-  const { encoded, placeholder, pinned } = relocatable(encodeValue(value, job.name, job.definition.options.serializer), job.config.workspace)
+  const folderless = withFolderPlaceholders(encodeValue(value, job.name, job.definition.options.serializer), folderCopiesIn(job.context, job.definition.site?.deps ?? []))
+  const { encoded, placeholder, pinned } = relocatable(folderless.encoded, job.config.workspace)
   const payload = payloadOf(encoded)
   const envSet = envLeftChanged(recording)
   // What the env it leaves names is part of its value too: a path there must still be there, and
@@ -64,9 +66,10 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
   if (pin) recorded.push(pin)
   const valueDigest = digest(payload)
   const nested = recording.nested && [...recording.nested].map(name => `"${name}"`).join(', ')
-  const why = nested
-    ? `not stored: it obtains the cached value ${nested} while it builds, which a reuse would never ask for again (nor see change); obtain it first, outside the factory (a variable around the call counts by its value), or receive it as a fixture`
-    : typeof reason === 'string' ? reason : reason(encoded)
+  const unstorable = nested
+    ? `it obtains the cached value ${nested} while it builds, which a reuse would never ask for again (nor see change); obtain it first, outside the factory (a variable around the call counts by its value), or receive it as a fixture`
+    : folderless.unstorable
+  const why = unstorable ? `not stored: ${unstorable}` : typeof reason === 'string' ? reason : reason(encoded)
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,
@@ -78,7 +81,7 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     bytes: encoded.size,
     ...job.notes.length ? { notes: job.notes } : {},
   })
-  if (!nested) await publish?.({
+  if (!unstorable) await publish?.({
     name: job.name,
     file: job.slot.file,
     key: job.key,
@@ -89,10 +92,11 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     valueDigest,
     ...placeholder ? { relocated: placeholder } : {},
     ...envSet ? { envSet } : {},
+    ...folderless.folders ? { folders: folderless.folders } : {},
     buildMs: Math.round(buildMs),
     runId: job.config.runId,
     createdAt: wallClockDate().toISOString(),
     codec: encoded.codec,
   }, payload)
-  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, envSet, outcome: { outcome: 'built', reason: why } }
+  return { encoded: relocated(encoded, placeholder, job.config.workspace), valueDigest, envSet, folders: folderless.folders, outcome: { outcome: 'built', reason: why } }
 }

@@ -30,6 +30,14 @@ export function forgetFolder(path: string): void {
   digestsOfFolders.delete(path)
 }
 
+/** The received fixtures that are folder copies (`cachedDir()`), with this use's path of each. */
+export function folderCopiesIn(context: Record<string, unknown>, deps: readonly string[]): Array<[name: string, path: string]> {
+  return deps.flatMap((name) => {
+    const value = context[name]
+    return typeof value === 'string' && digestsOfFolders.has(value) ? [[name, value] as [string, string]] : []
+  })
+}
+
 export interface ContextInputs {
   inputs: KeyInput[]
   /** Received fixtures whose value could not be digested: their code counts instead. */

@@ -28,6 +28,8 @@ export interface Obtained {
   valueDigest: string
   /** Env vars the factory left set (null: deleted): each use sets them, as the factory did. */
   envSet?: Record<string, string | null>
+  /** Placeholders for the paths of folder fixtures it received: each use gets its own copy's. */
+  folders?: Record<string, string>
   outcome: Pick<FixtureEvent, 'outcome' | 'reason' | 'tier'>
 }
 

@@ -214,7 +214,7 @@ function reuse(store: FixtureStore, job: Job, looked: Lookup): Obtained | undefi
     bytes: encoded.size,
     ...job.notes.length ? { notes: job.notes } : {},
   })
-  return { encoded: relocated(encoded, header.relocated, job.config.workspace), valueDigest: header.valueDigest, envSet: header.envSet, outcome: { outcome: 'reused', tier } }
+  return { encoded: relocated(encoded, header.relocated, job.config.workspace), valueDigest: header.valueDigest, envSet: header.envSet, folders: header.folders, outcome: { outcome: 'reused', tier } }
 }
 
 /** The stored value verify compares a fresh build with, as it reads back. */

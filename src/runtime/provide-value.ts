@@ -7,13 +7,14 @@ import { composeKey } from '../shared/key.js'
 import { recordScope } from '../shared/recorded-check.js'
 import { reportFailure } from './build.js'
 import { decodeValue } from './codec.js'
-import { rememberValueDigest } from './context-inputs.js'
+import { folderCopiesIn, rememberValueDigest } from './context-inputs.js'
 import { deepFreeze } from './deep-freeze.js'
 import { recordCopy, recordEvent, recordWarning } from './events.js'
 import { noteNestedValue } from './read-recorder.js'
 import { rebuildsAnyway } from './job.js'
 import { codeRequestPending, keyInputs } from './key-inputs.js'
 import { obtain, readAhead } from './obtain.js'
+import { withFolders } from './relocate.js'
 import { pluginMissing, workerConfig } from './worker-config.js'
 
 // Values per slot and key in this worker: a value is built or read at most once per run.
@@ -43,7 +44,8 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
   const early = readsAhead ? await readAhead(config, slot, codeRequestPending(site, config)) : null
   const { inputs, notes, unstorable, reached } = await asked
   const key = composeKey(inputs)
-  const flightKey = `${name}\0${file}\0${key}`
+  // A value that may hold the path of a folder copy it received is each copy's own.
+  const flightKey = [name, file, key, ...folderCopiesIn(context, site.deps).map(([, path]) => path)].join('\0')
   let obtained = obtainedInFlight.get(flightKey)
   if (!obtained) {
     const job: Job = { definition, name, config, slot, key, inputs, notes, unstorable, context, scope: recordScope(config), reached }
@@ -51,8 +53,9 @@ export async function provideValue(definition: FixtureDefinition, context: Recor
     obtainedInFlight.set(flightKey, obtained)
     obtained.catch(() => obtainedInFlight.delete(flightKey))
   }
-  const { encoded, valueDigest, outcome, envSet } = await whileNamingTimeouts(context, config, name, obtained)
+  const { encoded: stored, valueDigest, outcome, envSet, folders } = await whileNamingTimeouts(context, config, name, obtained)
   if (envSet) setEnv(envSet)
+  const encoded = withFolders(stored, folders, context)
   const shareKey = `${flightKey}\0${valueDigest}`
   if (frozenCopies.has(shareKey)) {
     annotateTest(context, name, { ...outcome, copyMs: 0, shared: true })

@@ -80,3 +80,34 @@ function bounded(escaped: string, before: RegExp | string, after: RegExp): RegEx
 function regExpEscaped(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
+
+/**
+ * A value that holds the path of a folder fixture it received (`cached(async ({ repo }) => ({ root:
+ * repo }))`) holds a copy made for one use, gone after it: the stored text names the fixture
+ * instead, and each use gets its own copy's path back. Bytes that hold it cannot be rewritten.
+ */
+export function withFolderPlaceholders(encoded: Encoded, folders: ReadonlyArray<[name: string, path: string]>): { encoded: Encoded, folders?: Record<string, string>, unstorable?: string } {
+  const held = folders.filter(([, path]) => (isText(encoded) ? encoded.text.includes(jsonEscaped(path)) : holdsPath([encoded.bytes], [path])))
+  if (!held.length) return { encoded }
+  if (!isText(encoded) || encoded.binary?.some(part => held.some(([, path]) => holdsPath([part.bytes], [path])))) {
+    return { encoded, unstorable: `its value holds the path of the copy of ${held.map(([name]) => `"${name}"`).join(', ')} it received, new for every use, in bytes that cannot be rewritten; return the path as text` }
+  }
+  let text = encoded.text
+  const placeholders: Record<string, string> = {}
+  for (const [name, path] of held) {
+    let placeholder: string
+    do placeholder = `<vitest-fixture-cache:folder:${randomBytes(6).toString('hex')}>`
+    while (text.includes(placeholder))
+    text = text.replaceAll(jsonEscaped(path), placeholder)
+    placeholders[placeholder] = name
+  }
+  return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, folders: placeholders }
+}
+
+/** A stored value with the paths of this use's folder copies back in place. */
+export function withFolders(encoded: Encoded, folders: Record<string, string> | undefined, context: Record<string, unknown>): Encoded {
+  if (!folders || !isText(encoded)) return encoded
+  let text = encoded.text
+  for (const [placeholder, name] of Object.entries(folders)) text = text.replaceAll(placeholder, jsonEscaped(String(context[name])))
+  return { ...encoded, text }
+}

@@ -23,6 +23,8 @@ export interface EntryHeader {
   relocated?: string
   /** Env vars the factory left set (null: deleted), set again on every reuse. */
   envSet?: Record<string, string | null>
+  /** Placeholders in the stored text for the paths of folder fixtures it received, by fixture name: each use gets its own copy's. */
+  folders?: Record<string, string>
   size: number
   checksum: string
   buildMs: number

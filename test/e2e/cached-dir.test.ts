@@ -180,6 +180,42 @@ test('each call has its own copy', () => {
     expect(copies.filter(existsSync)).toEqual([])
   })
 
+  it('gives a value that holds the path of the folder copy it received each use\'s own copy, on a miss and on a hit', async () => {
+    const project = Project.create({
+      'test/a.test.ts': `
+import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached, cachedDir } from 'vitest-fixture-cache'
+const test = base.extend({
+  repo: cachedDir(async ({ dir }) => {
+    appendFileSync('builds.log', 'repo\\n')
+    writeFileSync(join(dir, 'a.txt'), 'a')
+  }),
+  layout: cached(async ({ repo }) => {
+    appendFileSync('builds.log', 'layout\\n')
+    return { root: repo, files: readdirSync(repo).map(name => join(repo, name)), note: \`cd \${repo} && ls\` }
+  }),
+  packed: cached(async ({ repo }) => new Map([['root', repo]])),
+})
+for (const name of ['first', 'second']) {
+  test(name, ({ repo, layout }) => {
+    expect(layout).toEqual({ root: repo, files: [join(repo, 'a.txt')], note: \`cd \${repo} && ls\` })
+    expect(existsSync(layout.files[0]!)).toBe(true)
+  })
+}
+for (const name of ['third', 'fourth']) {
+  test(name, ({ repo, packed }) => { expect(packed.get('root')).toBe(repo) })
+}
+`,
+    })
+    const cold = await runOk(project)
+    expect(project.takeBuilds()).toEqual(['layout', 'repo'])
+    expect(cold.stdout).toContain('packed: not stored: its value holds the path of the copy of "repo" it received')
+    await runOk(project)
+    expect(project.takeBuilds()).toEqual([])
+  })
+
   it('rebuilds a damaged snapshot, never serves it', async () => {
     const project = Project.create({ 'test/fixtures.ts': FIXTURES, 'test/a.test.ts': USES })
     await runOk(project)
