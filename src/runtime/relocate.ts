@@ -87,18 +87,22 @@ function regExpEscaped(text: string): string {
  * instead, and each use gets its own copy's path back. Bytes that hold it cannot be rewritten.
  */
 export function withFolderPlaceholders(encoded: Encoded, folders: ReadonlyArray<[name: string, path: string]>): { encoded: Encoded, folders?: Record<string, string>, unstorable?: string } {
-  const held = folders.filter(([, path]) => (isText(encoded) ? encoded.text.includes(jsonEscaped(path)) : holdsPath([encoded.bytes], [path])))
-  if (!held.length) return { encoded }
-  if (!isText(encoded) || encoded.binary?.some(part => held.some(([, path]) => holdsPath([part.bytes], [path])))) {
-    return { encoded, unstorable: `its value holds the path of the copy of ${held.map(([name]) => `"${name}"`).join(', ')} it received, new for every use, in bytes that cannot be rewritten; return the path as text` }
+  const bytes = isText(encoded) ? encoded.binary?.map(part => part.bytes) ?? [] : [encoded.bytes]
+  const inBytes = folders.filter(([, path]) => holdsPath(bytes, [path]))
+  if (inBytes.length) {
+    return { encoded, unstorable: `its value holds the path of the copy of ${inBytes.map(([name]) => `"${name}"`).join(', ')} it received, new for every use, in bytes that cannot be rewritten; return the path as text` }
   }
+  const held = isText(encoded) ? folders.filter(([, path]) => encoded.text.includes(jsonEscaped(path))) : []
+  if (!isText(encoded) || !held.length) return { encoded }
   let text = encoded.text
   const placeholders: Record<string, string> = {}
   for (const [name, path] of held) {
     let placeholder: string
     do placeholder = `<vitest-fixture-cache:folder:${randomBytes(6).toString('hex')}>`
     while (text.includes(placeholder))
-    text = text.replaceAll(jsonEscaped(path), placeholder)
+    // Where it is not a whole name (`…-abc123x`, `/mirror/tmp/…`) it is some other path.
+    text = text.replace(new RegExp(`(?<![\\w.-])${regExpEscaped(jsonEscaped(path))}(?![\\w.-])`, 'g'), placeholder)
+    if (text.includes(jsonEscaped(path))) return { encoded, unstorable: `its value holds the path of the copy of "${name}" it received, new for every use, inside a longer name; return the path apart` }
     placeholders[placeholder] = name
   }
   return { encoded: { ...encoded, text, size: encoded.size - Buffer.byteLength(encoded.text) + Buffer.byteLength(text) }, folders: placeholders }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeValue, encodeValue } from '../../src/runtime/codec.js'
-import { relocatable, relocated } from '../../src/runtime/relocate.js'
+import { relocatable, relocated, withFolderPlaceholders, withFolders } from '../../src/runtime/relocate.js'
 import { PROJECT_FOLDER_INPUT } from '../../src/shared/recorded-check.js'
 
 const HERE = '/home/Jane Doe/app'
@@ -32,5 +32,28 @@ describe('paths in values after a move', () => {
     expect(move(new Map([['url', `file://${encodeURI(HERE)}/x`]])).pinned).toBe(true)
     expect(move({ bytes: Buffer.from(`${HERE}/x`) }).pinned).toBe(true)
     expect(move({ text: 'elsewhere' })).toEqual({ value: { text: 'elsewhere' }, pinned: false })
+  })
+})
+
+describe('paths of received folder copies in values', () => {
+  const COPY = '/dev/shm/vfc-dir-repo-abc123'
+  const encode = (value: unknown) => encodeValue(value, 'fixture', undefined)
+
+  it('stores the fixture\'s name in their place and gives each use its own copy', () => {
+    const { encoded, folders, unstorable } = withFolderPlaceholders(encode({ root: COPY, file: `${COPY}/a.txt`, url: `file://${COPY}/a.txt`, command: `cd ${COPY} && ls` }), [['repo', COPY]])
+    expect(unstorable).toBeUndefined()
+    const next = '/tmp/vfc-dir-repo-xyz789'
+    expect(decodeValue(withFolders(encoded, folders, { repo: next }), undefined)).toEqual({ root: next, file: `${next}/a.txt`, url: `file://${next}/a.txt`, command: `cd ${next} && ls` })
+  })
+
+  it('stores nothing that holds one inside a longer name', () => {
+    expect(withFolderPlaceholders(encode({ other: `${COPY}4` }), [['repo', COPY]]).unstorable).toMatch(/inside a longer name/)
+    expect(withFolderPlaceholders(encode({ other: `/mirror${COPY}` }), [['repo', COPY]]).unstorable).toMatch(/inside a longer name/)
+  })
+
+  it('stores nothing whose bytes hold one, as text beside typed arrays too', () => {
+    expect(withFolderPlaceholders(encode(new Map([['root', COPY]])), [['repo', COPY]]).unstorable).toMatch(/holds the path of the copy of "repo" it received/)
+    expect(withFolderPlaceholders(encode({ label: 'x', bytes: Buffer.from(COPY) }), [['repo', COPY]]).unstorable).toMatch(/"repo"/)
+    expect(withFolderPlaceholders(encode({ label: 'elsewhere' }), [['repo', COPY]])).toEqual({ encoded: encode({ label: 'elsewhere' }) })
   })
 })
