@@ -1,7 +1,7 @@
 import MagicString from 'magic-string'
 
 /** Bump when what `findInsertions` writes changes: insertions kept from earlier runs are then not used. */
-export const INSERTIONS_VERSION = 1
+export const INSERTIONS_VERSION = 2
 
 /** Text to insert into a module's source; kept by the source's digest, so a later run needs no parser. */
 export interface Insertions {

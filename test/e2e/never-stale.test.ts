@@ -573,6 +573,49 @@ test('words', async () => {
   expect(project.takeBuilds()).toEqual(['counted', 'index', 'words'])
 })
 
+it('keys a factory that reads a module variable holding a cached value (top level, or assigned in a hook through a helper) on that value', async () => {
+  const project = Project.create({
+    'data/words.txt': 'a b c',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { beforeAll, test as base, expect } from 'vitest'
+import { cached, cachedValue } from 'vitest-fixture-cache'
+// Computed: no analysis reads this path, only the recording sees it.
+const file = ['data', 'words.txt'].join('/')
+const loadWords = () => cachedValue('words', async () => {
+  ${log('words')}
+  return readFileSync(file, 'utf8').split(' ')
+})
+const words = await loadWords()
+let again: string[] = []
+beforeAll(async () => { again = await loadWords() })
+const test = base.extend({
+  count: cached(async () => {
+    ${log('count')}
+    return words.length
+  }),
+  longest: cached(async () => {
+    ${log('longest')}
+    return Math.max(...again.map(word => word.length)) + again.length
+  }),
+})
+test('values', ({ count, longest }) => {
+  const now = readFileSync('data/words.txt', 'utf8').split(' ')
+  expect(count).toBe(now.length)
+  expect(longest).toBe(1 + now.length)
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['count', 'longest', 'words'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('data/words.txt', 'a b c d')
+  const changed = await runOk(project)
+  expect(changed.stdout).toContain('count: variable words changed')
+  expect(project.takeBuilds()).toEqual(['count', 'longest', 'words'])
+})
+
 it('chains on a plain upstream\'s value', async () => {
   const project = Project.create({
     'test/a.test.ts': `

@@ -89,6 +89,21 @@ describe('injection', () => {
     expect(injected).toContain(`"closure": () => ({ size })}`)
   })
 
+  it('reads a module variable that holds a cached value by its value: declared or assigned from cachedValue(), directly or through the module\'s helpers', () => {
+    const found = findCallSites(`import { cached, cachedValue, cachedDir } from 'vitest-fixture-cache'
+      const load = () => cachedValue('words', async () => ['a'])
+      async function loadTwice() { return [...await load(), ...await load()] }
+      const words = await load()
+      const both = await loadTwice()
+      const repo = await cachedDir('repo', async ({ dir }) => {})
+      const LIMIT = 3
+      let later
+      beforeAll(async () => { later = await loadTwice() })
+      test.extend({ index: cached(async () => [words, both, repo, later, LIMIT]) })
+    `, 'test/a.test.ts')
+    expect(found.find(({ site }) => site.name === 'index')?.closure.variables).toEqual(['both', 'later', 'repo', 'words'])
+  })
+
   it('adds the call site as a third argument and keeps the rest of the code intact', () => {
     const code = `${IMPORT}test.extend({ a: cached(() => 1), b: cached(() => 2, { scope: 'file' }) })`
     const output = injectCallSites(code, 'test/f.ts')!.code

@@ -1,6 +1,6 @@
 import type { AnyNode, CallExpression, Identifier, Node, Program } from 'acorn'
 import type { CallSite } from '../../shared/protocol.js'
-import { ancestor } from 'acorn-walk'
+import { ancestor, simple } from 'acorn-walk'
 import { PACKAGE_NAME } from '../../shared/cache-dir.js'
 import type { Closure } from './enclosing-scope.js'
 import { closureOf, enclosingBindings, NO_CLOSURE } from './enclosing-scope.js'
@@ -81,6 +81,7 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
     },
   })
 
+  const holdingCachedValues = moduleBindingsOfCachedValues(program, entryOf)
   const occurrences = new Map<string | undefined, number>()
   const sites = calls.map(({ call, ancestors, entry }) => {
     const factory = resolveFactory(program, call.arguments[factoryArgument(entry, call)] as AnyNode | undefined)
@@ -95,10 +96,72 @@ export function analyzeCallSites(program: Program, file: string): CallSiteAnalys
     const deps = factory && !named ? destructuredNames(factory).filter(dep => entry !== 'cachedDir' || dep !== 'dir') : []
     const site: StaticCallSite = { name, file, occurrence, deps }
     const written = factory ?? call.arguments[factoryArgument(entry, call)] as AnyNode | undefined
-    const closure = written ? closureOf(written, enclosingBindings(ancestors)) : NO_CLOSURE
+    const bindings = enclosingBindings(ancestors)
+    // A module's variable that holds a cached value is read like a variable around the call: by its value.
+    for (const name of holdingCachedValues) if (!bindings.has(name)) bindings.set(name, null)
+    const closure = written ? closureOf(written, bindings) : NO_CLOSURE
     return { site, call, factory, entry, closure }
   })
   return { sites, fixtureValues }
+}
+
+/**
+ * The module's variables that hold what a `cachedValue()` (or a named `cachedDir()`) gave: set where
+ * they are declared or assigned (`const corpus = await cachedValue(…)`, `rows = await loadRows()` in a
+ * `beforeAll`, through the module's own helpers). Their code is the same whatever the value, so a
+ * factory that reads one is keyed on the value, as it is on a variable around its call.
+ */
+function moduleBindingsOfCachedValues(program: Program, entryOf: (callee: AnyNode) => CachedEntry | undefined): Set<string> {
+  const providers = new Set<string>()
+  const gives = (node: AnyNode | null | undefined): boolean => {
+    let found = false
+    if (node) {
+      simple(node, {
+        CallExpression(call) {
+          const entry = entryOf(call.callee)
+          if ((entry && isNamedByArgument(entry, call)) || (call.callee.type === 'Identifier' && providers.has(call.callee.name))) found = true
+        },
+      })
+    }
+    return found
+  }
+  // The module's functions that give cached values, and the functions that call those.
+  const functions = new Map<string, AnyNode>()
+  for (const statement of program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
+    if (declaration.type === 'FunctionDeclaration' && declaration.id) functions.set(declaration.id.name, declaration)
+    if (declaration.type !== 'VariableDeclaration') continue
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === 'Identifier' && isFunctionExpression(declarator.init)) functions.set(declarator.id.name, declarator.init!)
+    }
+  }
+  for (let grew = true; grew;) {
+    grew = false
+    for (const [name, fn] of functions) {
+      if (!providers.has(name) && gives(fn)) {
+        providers.add(name)
+        grew = true
+      }
+    }
+  }
+  const variables = new Set<string>()
+  for (const statement of program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
+    if (declaration.type !== 'VariableDeclaration') continue
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === 'Identifier' && !isFunctionExpression(declarator.init) && gives(declarator.init)) variables.add(declarator.id.name)
+    }
+  }
+  const declared = new Set(program.body.flatMap((statement) => {
+    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
+    return declaration.type === 'VariableDeclaration' ? declaration.declarations.flatMap(declarator => (declarator.id.type === 'Identifier' ? [declarator.id.name] : [])) : []
+  }))
+  simple(program, {
+    AssignmentExpression(assignment) {
+      if (assignment.left.type === 'Identifier' && declared.has(assignment.left.name) && gives(assignment.right)) variables.add(assignment.left.name)
+    },
+  })
+  return variables
 }
 
 function cachedBindings(program: Program): { functions: Map<string, CachedEntry>, namespaces: Set<string> } {
