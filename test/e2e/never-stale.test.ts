@@ -532,6 +532,14 @@ test('values', ({ first, second, third }) => {
   expect(project.takeBuilds()).toEqual(['first', 'second', 'third'])
 })
 
+// A test file's helper giving a cached value built from a file read by a computed path: no
+// analysis reads it, only the recording sees it.
+const LOAD_WORDS = `const file = ['data', 'words.txt'].join('/')
+const loadWords = () => cachedValue('words', async () => {
+  ${log('words')}
+  return readFileSync(file, 'utf8').split(' ')
+})`
+
 it('stores no value whose factory obtains another cached value (a reuse would never ask for it again), and keys one that reads it from outside by its value', async () => {
   const project = Project.create({
     'data/words.txt': 'a b c',
@@ -539,12 +547,7 @@ it('stores no value whose factory obtains another cached value (a reuse would ne
 import { appendFileSync, readFileSync } from 'node:fs'
 import { test as base, expect } from 'vitest'
 import { cached, cachedValue } from 'vitest-fixture-cache'
-// Computed: no analysis reads this path, only the recording sees it.
-const file = ['data', 'words.txt'].join('/')
-const loadWords = () => cachedValue('words', async () => {
-  ${log('words')}
-  return readFileSync(file, 'utf8').split(' ')
-})
+${LOAD_WORDS}
 const test = base.extend({
   index: cached(async () => {
     ${log('index')}
@@ -580,12 +583,7 @@ it('keys a factory that reads a module variable holding a cached value (top leve
 import { appendFileSync, readFileSync } from 'node:fs'
 import { beforeAll, test as base, expect } from 'vitest'
 import { cached, cachedValue } from 'vitest-fixture-cache'
-// Computed: no analysis reads this path, only the recording sees it.
-const file = ['data', 'words.txt'].join('/')
-const loadWords = () => cachedValue('words', async () => {
-  ${log('words')}
-  return readFileSync(file, 'utf8').split(' ')
-})
+${LOAD_WORDS}
 const words = await loadWords()
 let again: string[] = []
 beforeAll(async () => { again = await loadWords() })
