@@ -125,16 +125,13 @@ function moduleBindingsOfCachedValues(program: Program, entryOf: (callee: AnyNod
     }
     return found
   }
+  const topLevel = program.body.map(statement => (statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement))
+  const declarators = topLevel.flatMap(statement => (statement.type === 'VariableDeclaration' ? statement.declarations : []))
+    .flatMap(declarator => (declarator.id.type === 'Identifier' ? [{ name: declarator.id.name, init: declarator.init }] : []))
   // The module's functions that give cached values, and the functions that call those.
   const functions = new Map<string, AnyNode>()
-  for (const statement of program.body) {
-    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
-    if (declaration.type === 'FunctionDeclaration' && declaration.id) functions.set(declaration.id.name, declaration)
-    if (declaration.type !== 'VariableDeclaration') continue
-    for (const declarator of declaration.declarations) {
-      if (declarator.id.type === 'Identifier' && isFunctionExpression(declarator.init)) functions.set(declarator.id.name, declarator.init!)
-    }
-  }
+  for (const statement of topLevel) if (statement.type === 'FunctionDeclaration' && statement.id) functions.set(statement.id.name, statement)
+  for (const { name, init } of declarators) if (init && isFunctionExpression(init)) functions.set(name, init)
   for (let grew = true; grew;) {
     grew = false
     for (const [name, fn] of functions) {
@@ -144,18 +141,8 @@ function moduleBindingsOfCachedValues(program: Program, entryOf: (callee: AnyNod
       }
     }
   }
-  const variables = new Set<string>()
-  for (const statement of program.body) {
-    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
-    if (declaration.type !== 'VariableDeclaration') continue
-    for (const declarator of declaration.declarations) {
-      if (declarator.id.type === 'Identifier' && !isFunctionExpression(declarator.init) && gives(declarator.init)) variables.add(declarator.id.name)
-    }
-  }
-  const declared = new Set(program.body.flatMap((statement) => {
-    const declaration = statement.type === 'ExportNamedDeclaration' && statement.declaration ? statement.declaration : statement
-    return declaration.type === 'VariableDeclaration' ? declaration.declarations.flatMap(declarator => (declarator.id.type === 'Identifier' ? [declarator.id.name] : [])) : []
-  }))
+  const variables = new Set(declarators.filter(({ init }) => !isFunctionExpression(init) && gives(init)).map(({ name }) => name))
+  const declared = new Set(declarators.map(({ name }) => name))
   simple(program, {
     AssignmentExpression(assignment) {
       if (assignment.left.type === 'Identifier' && declared.has(assignment.left.name) && gives(assignment.right)) variables.add(assignment.left.name)
