@@ -163,8 +163,9 @@ export function fixtureCache(options: FixtureCacheOptions = {}): Plugin {
       shared.projectViews.set(project.name, { define: project.config.defines ?? {}, setupFiles: [...project.config.setupFiles ?? []] })
       // With the cache off nothing is recorded: the package then leaves node:fs and process.env alone.
       if (shared.workerConfig.mode !== 'off') {
-        // This process too, before a globalSetup file loads (its cachedValue() builds here).
-        await import(RECORD_EARLY)
+        // This process too, before a globalSetup file loads (its cachedValue() builds here); without
+        // one nothing builds here, and Vite's own reads need not pass through the wrappers.
+        if (project.config.globalSetup?.length) await import(RECORD_EARLY)
         // Reads are wrapped as each worker starts, before Vitest or any test module takes node:fs's
         // functions (a vm context copies them; a package keeps them from its import). A Node flag,
         // not a setup file: Vitest's setup-file machinery costs each test file several milliseconds.
