@@ -666,24 +666,34 @@ test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migratio
   expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file test\/migration\.sql read by test\/db\.ts changed\)/)
 })
 
-it('rebuilds when what code reaches by pattern or from the working directory changes: import.meta.glob, import(`./${lang}`), readFileSync(\'x\') at import', async () => {
+it('rebuilds when what code reaches by pattern or from the working directory changes: import.meta.glob, import(`./${lang}`), readFileSync(\'x\'), resolve(\'x\') and join(\'a\', \'b\') at import', async () => {
   const project = Project.create({
     'data/a.json': '{ "n": 1 }',
+    'seed.sql': 'insert into a values (1);',
+    'seeds/users.csv': 'ada\n',
     'langs/de.ts': `export const word = 'hallo'`,
     'langs/en.ts': `export const word = 'hello'`,
     'schema.sql': 'create table a (x int);',
     'test/helpers.ts': `
 import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 export const all = import.meta.glob('../data/*.json', { eager: true, import: 'default' })
 export const texts = import.meta.glob('/langs/*.ts', { eager: true, query: '?raw', import: 'default' })
 export const SCHEMA = readFileSync('schema.sql', 'utf8')
+// The working directory itself is no input: the builds log written there changes its listing.
+const ROOT = resolve('.')
+export const SEED = readFileSync(resolve('seed.sql'), 'utf8') + readFileSync(join('seeds', 'users.csv'), 'utf8') + (ROOT ? '' : '?')
 `,
     'test/fixtures.ts': `
 import { appendFileSync } from 'node:fs'
 import { test as base } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
-import { all, SCHEMA, texts } from './helpers'
+import { all, SCHEMA, SEED, texts } from './helpers'
 export const test = base.extend({
+  seeded: cached(async () => {
+    ${log('seeded')}
+    return SEED
+  }),
   globbed: cached(async () => {
     ${log('globbed')}
     return Object.values(all).map(data => data.n)
@@ -708,7 +718,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import { test } from './fixtures'
 const read = (path: string) => readFileSync(path, 'utf8')
-test('fresh', ({ globbed, raw, schema, word }) => {
+test('fresh', ({ globbed, raw, schema, seeded, word }) => {
+  expect(seeded).toBe(read('seed.sql') + read('seeds/users.csv'))
   expect(globbed).toEqual(readdirSync('data').sort().map(file => JSON.parse(read('data/' + file)).n))
   expect(raw).toBe(readdirSync('langs').sort().map(file => read('langs/' + file)).join('|'))
   expect(schema).toBe(read('schema.sql'))
@@ -717,9 +728,17 @@ test('fresh', ({ globbed, raw, schema, word }) => {
 `,
   })
   await runOk(project)
-  expect(project.takeBuilds()).toEqual(['globbed', 'raw', 'schema', 'word'])
+  expect(project.takeBuilds()).toEqual(['globbed', 'raw', 'schema', 'seeded', 'word'])
   await runOk(project)
   expect(project.takeBuilds()).toEqual([])
+
+  project.write('seed.sql', 'insert into a values (2);')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['seeded'])
+  project.write('seeds/users.csv', 'ada\ngrace\n')
+  const joined = await runOk(project, [], DEBUG)
+  expect(project.takeBuilds()).toEqual(['seeded'])
+  expect(joined.stderr).toMatch(/seeded: built in \d+ ms \(file seeds\/users\.csv read by test\/helpers\.ts changed\)/)
 
   project.write('data/b.json', '{ "n": 2 }')
   const added = await runOk(project, [], DEBUG)

@@ -75,15 +75,22 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
         if (callee.type !== 'Identifier') return
         if (PATH_FIRST.has(callee.name)) {
           const path = literalString(call.arguments[0])
-          if (path && !path.startsWith('/') && !/^[a-z][\w+.-]*:/i.test(path)) cwdFileRefs.push(path)
+          if (path && isRelativePath(path)) cwdFileRefs.push(path)
           return
         }
         if (callee.name !== 'join' && callee.name !== 'resolve') return
         const [base, ...rest] = call.arguments
         const parts = rest.map(literalString)
-        if (!parts.length || !parts.every(part => part !== undefined)) return
-        if (isModuleLocation(base, 'dirname')) fileRefs.push(parts.join('/'))
-        else if (isWorkingDirectory(base)) cwdFileRefs.push(parts.join('/'))
+        if (!parts.every(part => part !== undefined)) return
+        const first = literalString(base)
+        if (first !== undefined && isRelativePath(first)) {
+          // `resolve('data/x.txt')`, `join('data', 'x.txt')`: the working directory's (`resolve('.')`
+          // is the folder itself, not something read in it).
+          const path = [first, ...parts].join('/')
+          if (!/^\.{1,2}\/?$/.test(path)) cwdFileRefs.push(path)
+        }
+        else if (parts.length && isModuleLocation(base, 'dirname')) fileRefs.push(parts.join('/'))
+        else if (parts.length && isWorkingDirectory(base)) cwdFileRefs.push(parts.join('/'))
       },
       Identifier(identifier, _state, ancestors) {
         names.add(identifier.name)
@@ -170,6 +177,11 @@ function literalStrings(node: AnyNode | undefined): string[] | undefined {
 function isEnvObject(node: AnyNode): boolean {
   if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier' || node.property.name !== 'env') return false
   return (node.object.type === 'Identifier' && node.object.name === 'process') || node.object.type === 'MetaProperty'
+}
+
+/** A path relative to the working directory: not absolute, not a URL (`file:`, `node:`), not empty. */
+function isRelativePath(path: string): boolean {
+  return path !== '' && !path.startsWith('/') && !/^[a-z][\w+.-]*:/i.test(path)
 }
 
 function literalString(node: AnyNode | undefined): string | undefined {
