@@ -105,7 +105,7 @@ export function closureInputs(closure: (() => Record<string, unknown>) | undefin
 }
 
 /** A value's digest: the stored bytes of a cached fixture's copy, or the bytes of plain data; undefined for anything else. */
-function digestOfValue(value: unknown): string | undefined {
+export function digestOfValue(value: unknown): string | undefined {
   if (typeof value === 'object' && value !== null) {
     const known = digestsOfCopies.get(value)
     if (known) return known
@@ -175,15 +175,19 @@ function mocksInForce(): MockedModule[] {
   }
 }
 
-/** The reached module a mocked id stands for: a local module by path, a package by name. */
+/** The reached module a mocked id stands for, when the factory reaches it. */
 function reachedModule(id: string, reached: readonly string[], root: string): string | undefined {
+  const label = moduleLabel(id, root)
+  return reached.includes(label) ? label : undefined
+}
+
+/** How a factory's reached modules name a module id: a local module by path, a package by name, a builtin as `node:fs`. */
+export function moduleLabel(id: string, root: string): string {
   const builtin = builtinModuleLabel(id)
-  if (builtin) return reached.includes(builtin) ? builtin : undefined
+  if (builtin) return builtin
   const path = id.split('?')[0]!
-  const local = relative(root, path).split(sep).join('/')
-  if (reached.includes(local)) return local
   const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.split(sep).join('/'))?.[1] ?? (/^[\w@]/.test(path) ? path : undefined)
-  return packageName && reached.includes(`package ${packageName}`) ? `package ${packageName}` : undefined
+  return packageName ? `package ${packageName}` : relative(root, path).split(sep).join('/')
 }
 
 /** A `__mocks__` file's content, so editing it rebuilds. */

@@ -9,6 +9,8 @@ import { readByNameInputs } from '../shared/recorded-check.js'
 import { closureInputs, contextInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
+import { globalInputs } from './global-inputs.js'
+import { spiesInForce } from './spies.js'
 
 const codeInputsOf = new Map<string, Promise<ModuleCodeInputs>>()
 const modulesAnswered = new Set<string>()
@@ -30,6 +32,8 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
   if (!code || 'error' in code) throw new CachedFixtureError(code?.error ?? `${definition.label}: the plugin found no cached() call here; was the file changed during the run?`)
   const around = contextInputs(context, site.deps, code.modules, config.root)
   const variables = closureInputs(site.closure)
+  const globals = globalInputs(code.globals ?? [])
+  const spies = spiesInForce(code.globals ?? [], code.modules, config.root)
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },
     { name: 'node', digest: process.version },
@@ -38,7 +42,9 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...variables.inputs,
+    ...globals.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]
-  return { inputs, notes: around.notes, unstorable: around.unstorable ?? variables.unstorable, reached: code.modules }
+  const spied = spies.length ? `the test file spies on ${spies.join(', ')} (vi.spyOn), which the factory reaches` : undefined
+  return { inputs, notes: around.notes, unstorable: around.unstorable ?? variables.unstorable ?? globals.unstorable ?? spied, reached: code.modules }
 }

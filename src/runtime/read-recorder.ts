@@ -359,7 +359,7 @@ function wrapUse(target: object | undefined, method: string, use: () => void): v
 type Use = ReadKind | 'open' | 'output' | 'copy'
 
 // Shared by every copy of this module in the process: a function is wrapped once.
-const WRAPPED = Symbol.for('vitest-fixture-cache.recorded')
+export const WRAPPED = Symbol.for('vitest-fixture-cache.recorded')
 
 function wrap(target: Record<string, unknown>, method: string, use: Use, paths = 1): void {
   const original = target[method]

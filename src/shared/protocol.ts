@@ -140,11 +140,16 @@ export interface CodeInputs {
    * `const WINDOWS = process.platform === 'win32'`): input name → machine fact, digested in the worker.
    */
   machine: Record<string, string>
+  /**
+   * Globals the code reached reads (`SCALE`, `globalThis.SCALE`: names no module declares or
+   * imports): a test file may set them (`globalThis.SCALE = 2`, `vi.stubGlobal`), so their values
+   * are digested where the value is built. Some are locals of the code: an extra name costs nothing.
+   */
+  globals?: string[]
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'
 
-/** What Vitest puts in every test context: never a fixture, never searched for, never a value to chain on. */
 /**
  * How a reached Node builtin is named among a factory's modules (`node:fs`, whether imported as
  * `fs` or `node:fs`): a test file that mocks it (`vi.mock('node:fs', …)`, memfs) changes the value.
@@ -156,6 +161,7 @@ export function builtinModuleLabel(id: string): string | undefined {
   return isBuiltin(path) ? `node:${path.replace(/^node:/, '')}` : undefined
 }
 
+/** What Vitest puts in every test context: never a fixture, never searched for, never a value to chain on. */
 export const CONTEXT_BUILTINS: ReadonlySet<string> = new Set(['task', 'expect', 'skip', 'signal', 'onTestFailed', 'onTestFinished', 'annotate'])
 
 /** Set on globalThis by the CLI's `status` before it starts Vitest: the plugin then starts no run of its own. */

@@ -266,6 +266,187 @@ test('scaled', ({ scaled }) => { expect(scaled).toBe((globalThis as any).SCALE *
   expect(project.takeBuilds()).toEqual(['scaled', 'scaled'])
 })
 
+it('keys on the globals the factory reads that a test file set (an assignment, vi.stubGlobal), in either order', async () => {
+  const uses = (scale: string, setGlobal: string) => `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+${setGlobal}
+test('scaled', ({ scaled, named }) => {
+  expect(scaled).toBe(${scale} * 21)
+  expect(named).toBe('scale ${scale}')
+})
+`
+  const project = Project.create({
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+declare const SCALE: number
+export const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return (globalThis as any).SCALE * 21
+  }),
+  named: cached(async () => {
+    ${log('named')}
+    return \`scale \${SCALE}\`
+  }),
+})
+`,
+    'test/two.test.ts': uses('2', `(globalThis as any).SCALE = 2`),
+    'test/three.test.ts': uses('3', `vi.stubGlobal('SCALE', 3)`),
+  })
+  await runOk(project, ['test/two.test.ts'])
+  await runOk(project, ['test/three.test.ts'])
+  await runOk(project)
+  expect(project.takeBuilds().sort()).toEqual(['named', 'named', 'scaled', 'scaled'])
+})
+
+it('keeps a value out of the cache when the factory reads a global the test file replaced with something that is not data (a fetch mock, a client), and says why', async () => {
+  const project = Project.create({
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+declare const client: { rows: () => number[] } | undefined
+export const test = base.extend({
+  payload: cached(async () => {
+    ${log('payload')}
+    return (await fetch('data:,real%20payload')).text()
+  }),
+  rows: cached(async () => {
+    ${log('rows')}
+    return typeof client === 'undefined' ? [] : client.rows()
+  }),
+})
+`,
+    'test/mocked.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+vi.stubGlobal('fetch', async () => new Response('mocked payload'))
+;(globalThis as any).client = { rows: () => [1, 2, 3] }
+test('mocked', ({ payload, rows }) => {
+  expect(payload).toBe('mocked payload')
+  expect(rows).toEqual([1, 2, 3])
+})
+`,
+    'test/real.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('real', ({ payload, rows }) => {
+  expect(payload).toBe('real payload')
+  expect(rows).toEqual([])
+})
+`,
+  })
+  const first = await runOk(project, ['test/mocked.test.ts'])
+  expect(first.output).toContain('not stored: the factory reads the global fetch, set by the test file, and it is not data')
+  expect(first.output).toContain('not stored: the factory reads the global client, set by the test file, and it is not data')
+  await runOk(project, ['test/real.test.ts'])
+  await runOk(project)
+  expect(project.takeBuilds().sort()).toEqual(['payload', 'payload', 'payload', 'rows', 'rows', 'rows'])
+  // The real values were stored: only the mocked file builds again.
+  await runOk(project)
+  expect(project.takeBuilds().sort()).toEqual(['payload', 'rows'])
+})
+
+it('keeps a value built under a spy on what the factory reaches (vi.spyOn on Math, on an object a module exports) out of the cache; a spy on console changes nothing', async () => {
+  const project = Project.create({
+    'src/rng.ts': `export const rng = { next: () => 1 + Math.floor(Math.random() * 1000) }\n`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { rng } from '../src/rng'
+export const test = base.extend({
+  roll: cached(async () => {
+    ${log('roll')}
+    return Math.random() < 1 ? 'real' : 'spied'
+  }),
+  next: cached(async () => {
+    ${log('next')}
+    return rng.next() > 0 ? 'positive' : 'spied'
+  }),
+  quiet: cached(async () => {
+    ${log('quiet')}
+    console.log('building quiet')
+    return 'quiet'
+  }),
+})
+`,
+    'test/spied.test.ts': `
+import { expect, vi } from 'vitest'
+import { test } from './fixtures'
+import { rng } from '../src/rng'
+vi.spyOn(Math, 'random').mockReturnValue(1)
+vi.spyOn(rng, 'next').mockReturnValue(-1)
+vi.spyOn(console, 'log').mockImplementation(() => {})
+test('spied', ({ roll, next, quiet }) => {
+  expect(roll).toBe('spied')
+  expect(next).toBe('spied')
+  expect(quiet).toBe('quiet')
+})
+`,
+    'test/real.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('real', ({ roll, next }) => {
+  expect(roll).toBe('real')
+  expect(next).toBe('positive')
+})
+`,
+  })
+  const first = await runOk(project, ['test/spied.test.ts'])
+  expect(first.output).toContain('not stored: the test file spies on Math.random (vi.spyOn), which the factory reaches')
+  // (rng.next reads Math.random too.)
+  expect(first.output).toContain('not stored: the test file spies on Math.random, src/rng.ts rng.next (vi.spyOn), which the factory reaches')
+  await runOk(project, ['test/real.test.ts'])
+  expect(project.takeBuilds().sort()).toEqual(['next', 'next', 'quiet', 'roll', 'roll'])
+  // The real values were stored: only the spied file builds again.
+  await runOk(project)
+  expect(project.takeBuilds().sort()).toEqual(['next', 'roll'])
+})
+
+it.each([
+  ['each file in its own process', '{}'],
+  ['files sharing one thread', `{ pool: 'threads', isolate: false }`],
+])('reuses a value whose factory reads the standard globals (console, Date, timers, fetch, process, a DOM): %s', async (_, options) => {
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: ${options} })
+`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  stamp: cached(async () => {
+    ${log('stamp')}
+    console.log('building')
+    await new Promise(resolve => setTimeout(resolve, 1))
+    const kind = typeof document === 'undefined' ? 'node' : 'dom'
+    return { kind, year: new Date(Date.UTC(2024, 0, 1)).getUTCFullYear(), copy: structuredClone([1]), fetches: typeof fetch, node: process.version.startsWith('v') }
+  }),
+})
+`,
+    ...Object.fromEntries(['a', 'b', 'c'].map(name => [`test/${name}.test.ts`, `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('${name}', ({ stamp }) => { expect(stamp).toEqual({ kind: 'node', year: 2024, copy: [1], fetches: 'function', node: true }) })
+`])),
+    'test/dom.test.ts': `// @vitest-environment happy-dom
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('dom', ({ stamp }) => { expect(stamp.kind).toBe('dom') })
+`,
+  })
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['stamp', 'stamp'])
+})
+
 /**
  * Two projects that see one fixture module differently (Vitest 5 runs them on one Vite server):
  * `scale` is the expression the factory and the tests read; `projects` the two project entries,

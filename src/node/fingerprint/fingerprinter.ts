@@ -72,7 +72,12 @@ interface Walk extends ProjectView {
   env: Map<string, string>
   /** What the code reached reads of the machine: input name → machine fact. */
   machine: Map<string, MachineFact>
+  /** Globals the code reached reads: names it neither declares nor imports, and members of `globalThis`. */
+  globals: Set<string>
 }
+
+// What code reaches globals through: `globalThis.SCALE`, `window.SCALE` (a DOM environment).
+const GLOBAL_OBJECTS = ['globalThis', 'global', 'window', 'self']
 
 const asInputs = (inputs: Map<string, string>): KeyInput[] => [...inputs].map(([name, value]) => ({ name, digest: value }))
 
@@ -131,7 +136,7 @@ export class Fingerprinter {
   }
 
   private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map(), machine: new Map() }
+    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map(), machine: new Map(), globals: new Set() }
     walk.inputs.set('factory', site.factory.digest)
     // The factory's own env, file and machine reads happen while it builds, where they are recorded.
     await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] }, true)
@@ -139,7 +144,7 @@ export class Fingerprinter {
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
     const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
-    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine) }
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine), globals: [...walk.globals].sort() }
   }
 
   /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
@@ -196,6 +201,8 @@ export class Fingerprinter {
       }
       else if (imported) await this.addImport(walk, file, imported)
       else if (Object.hasOwn(walk.define, name)) walk.inputs.set(`define ${name}`, digest(JSON.stringify(walk.define[name])))
+      else if (GLOBAL_OBJECTS.includes(name)) for (const member of members ?? []) walk.globals.add(member)
+      else walk.globals.add(name)
     }
     for (const specifier of code.dynamicImports) await this.addImport(walk, file, { specifier, imported: '*' })
     for (const reference of code.fileRefs ?? []) this.addFileReference(walk, file, resolve(dirname(file), reference))
