@@ -19,8 +19,10 @@ const before = realm[BEFORE] ??= new Map(Object.getOwnPropertyNames(globalThis).
 
 /**
  * `names`: what the factory's code reads that no module declares (some are its own locals, and
- * cost nothing). Each global a test file set or changed counts by its value; one that is not
- * data cannot be keyed (a client, a mock of `fetch`): the value then stays out of the cache.
+ * cost nothing). Each global a test file set or changed counts by its value; an object that was
+ * there before the test file ran by its class (a test environment made anew for each file of a
+ * shared worker). Anything else that is not data (a stubbed `fetch`, a client) cannot be keyed: a
+ * function may close over the test file. The value then stays out of the cache.
  */
 export function globalInputs(names: readonly string[]): { inputs: KeyInput[], unstorable?: string } {
   const inputs: KeyInput[] = []
@@ -37,9 +39,14 @@ export function globalInputs(names: readonly string[]): { inputs: KeyInput[], un
     catch (error) {
       return { inputs, unstorable: `the factory reads the global ${name}, which cannot be read (${(error as Error).message})` }
     }
-    const valueDigest = descriptor === undefined ? digest('deleted') : digestOfValue(value)
+    const valueDigest = descriptor === undefined ? digest('deleted') : digestOfValue(value) ?? (before.has(name) ? classOf(value) : undefined)
     if (valueDigest === undefined) return { inputs, unstorable: `the factory reads the global ${name}, set by the test file, and it is not data` }
     inputs.push({ name: `global ${name}`, digest: valueDigest })
   }
   return { inputs }
+}
+
+function classOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  return digest('object', String((value as { constructor?: { name?: unknown } }).constructor?.name))
 }

@@ -666,6 +666,37 @@ test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migratio
   expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file test\/migration\.sql read by test\/db\.ts changed\)/)
 })
 
+it('does not count a path the factory only writes to (a log beside its module, or under the working directory) as read: the next run rebuilds nothing', async () => {
+  const project = Project.create({
+    'test/fixtures.ts': `
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+export const test = base.extend({
+  logged: cached(async () => {
+    ${log('logged')}
+    appendFileSync(join(import.meta.dirname, 'build.log'), 'built\\n')
+    appendFileSync(fileURLToPath(new URL('./url.log', import.meta.url)), 'built\\n')
+    mkdirSync('logs', { recursive: true })
+    appendFileSync(join('logs', 'cwd.log'), 'built\\n')
+    return 'logged'
+  }),
+})
+`,
+    'test/a.test.ts': `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('logged', ({ logged }) => { expect(logged).toBe('logged') })
+`,
+  })
+  await runOk(project)
+  await runOk(project)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['logged'])
+})
+
 it('rebuilds when what code reaches by pattern or from the working directory changes: import.meta.glob, import(`./${lang}`), readFileSync(\'x\'), resolve(\'x\') and join(\'a\', \'b\') at import', async () => {
   const project = Project.create({
     'data/a.json': '{ "n": 1 }',

@@ -58,27 +58,26 @@ export function referencesOf(nodes: readonly AnyNode[]): References {
           if (property.type === 'Property' && !property.computed && property.key.type === 'Identifier') env.add(property.key.name)
         }
       },
-      NewExpression(expression) {
+      NewExpression(expression, _state, ancestors) {
         const [path, base] = expression.arguments
         if (expression.callee.type === 'Identifier' && expression.callee.name === 'URL' && isModuleLocation(base, 'url')) {
           const literal = literalString(path)
-          if (literal !== undefined) fileRefs.push(literal)
+          if (literal !== undefined && !onlyWritten(ancestors)) fileRefs.push(literal)
         }
       },
-      CallExpression(call) {
+      CallExpression(call, _state, ancestors) {
         if (isImportMetaGlob(call.callee)) {
           const patterns = literalStrings(call.arguments[0])
           if (patterns) globs.push(readsRaw(call.arguments[1]) ? { patterns, raw: true } : { patterns })
           return
         }
-        const callee = call.callee.type === 'MemberExpression' && !call.callee.computed ? call.callee.property : call.callee
-        if (callee.type !== 'Identifier') return
-        if (PATH_FIRST.has(callee.name)) {
+        const callee = calleeName(call)
+        if (callee && PATH_FIRST.has(callee)) {
           const path = literalString(call.arguments[0])
           if (path && isRelativePath(path)) cwdFileRefs.push(path)
           return
         }
-        if (callee.name !== 'join' && callee.name !== 'resolve') return
+        if ((callee !== 'join' && callee !== 'resolve') || onlyWritten(ancestors)) return
         const [base, ...rest] = call.arguments
         const parts = rest.map(literalString)
         if (!parts.every(part => part !== undefined)) return
@@ -177,6 +176,26 @@ function literalStrings(node: AnyNode | undefined): string[] | undefined {
 function isEnvObject(node: AnyNode): boolean {
   if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier' || node.property.name !== 'env') return false
   return (node.object.type === 'Identifier' && node.object.name === 'process') || node.object.type === 'MetaProperty'
+}
+
+// node:fs calls that only write (or make, or remove) the path they are given first.
+const WRITE_FIRST = new Set(['writeFileSync', 'writeFile', 'appendFileSync', 'appendFile', 'createWriteStream', 'mkdirSync', 'mkdir', 'rmSync', 'rm', 'unlinkSync', 'unlink', 'truncateSync', 'truncate'])
+
+/**
+ * Whether a path expression (the last of `ancestors`) is the first argument of such a call, itself
+ * or through `fileURLToPath(…)`: `appendFileSync(join(import.meta.dirname, 'build.log'), line)` names
+ * an output, which changes on every build; counted as read, it would rebuild on every run.
+ */
+function onlyWritten(ancestors: readonly AnyNode[]): boolean {
+  let [argument, call] = [ancestors.at(-1), ancestors.at(-2)]
+  if (call?.type === 'CallExpression' && calleeName(call) === 'fileURLToPath') [argument, call] = [call, ancestors.at(-3)]
+  return call?.type === 'CallExpression' && call.arguments[0] === argument && WRITE_FIRST.has(calleeName(call) ?? '')
+}
+
+/** `name` for `name(…)` and `fs.name(…)`. */
+function calleeName(call: AnyNode & { type: 'CallExpression' }): string | undefined {
+  const callee = call.callee.type === 'MemberExpression' && !call.callee.computed ? call.callee.property : call.callee
+  return callee.type === 'Identifier' ? callee.name : undefined
 }
 
 /** A path relative to the working directory: not absolute, not a URL (`file:`, `node:`), not empty. */
