@@ -26,9 +26,11 @@ function isSpy(fn: unknown): boolean {
 export function spiesInForce(globals: readonly string[], reached: readonly string[], root: string): string[] {
   const found: string[] = []
   for (const name of globals) {
-    if (UNSEEN.has(name)) continue
-    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name)
-    if (descriptor && 'value' in descriptor) spiedMembers(descriptor.value, name, found)
+    if (UNSEEN.has(name) || !(name in globalThis)) continue
+    try {
+      spiedMembers((globalThis as Record<string, unknown>)[name], name, found)
+    }
+    catch {} // a getter that throws (a DOM's `localStorage` without an origin)
   }
   if (reached.length) {
     for (const [label, exports] of reachedExports(reached, root)) {
@@ -73,19 +75,27 @@ function spiedMembers(target: unknown, path: string, found: string[]): void {
 // The modules the worker has run, by the label the factory's reached list uses (a package's
 // modules share one): worked out again only when modules were added, as a label is a path
 // computation and a run may ask for hundreds of uses.
-let labelled: { size: number, byLabel: Map<string, Array<Record<string, unknown>>> } | undefined
+type RunModule = EvaluatedModule & { exports?: unknown }
+let labelled: { size: number, byLabel: Map<string, RunModule[]> } | undefined
 
 function reachedExports(reached: readonly string[], root: string): Array<[string, Record<string, unknown>]> {
-  const modules = workerState()?.evaluatedModules?.idToModuleMap as ReadonlyMap<string, EvaluatedModule & { exports?: unknown }> | undefined
+  const modules = workerState()?.evaluatedModules?.idToModuleMap as ReadonlyMap<string, RunModule> | undefined
   if (!modules) return []
   if (labelled?.size !== modules.size) {
-    const byLabel = new Map<string, Array<Record<string, unknown>>>()
+    const byLabel = new Map<string, RunModule[]>()
     for (const [id, module] of modules) {
-      if (typeof module.exports !== 'object' || module.exports === null) continue
       const label = moduleLabel(id, root)
-      byLabel.set(label, [...byLabel.get(label) ?? [], module.exports as Record<string, unknown>])
+      byLabel.set(label, [...byLabel.get(label) ?? [], module])
     }
     labelled = { size: modules.size, byLabel }
   }
-  return reached.filter(label => !TOOLS.has(label)).flatMap(label => (labelled!.byLabel.get(label) ?? []).map(exports => [label, exports] as [string, Record<string, unknown>]))
+  const found: Array<[string, Record<string, unknown>]> = []
+  for (const label of reached) {
+    if (TOOLS.has(label)) continue
+    // (Read now: a module listed before it ran has its exports since.)
+    for (const { exports } of labelled.byLabel.get(label) ?? []) {
+      if (typeof exports === 'object' && exports !== null) found.push([label, exports as Record<string, unknown>])
+    }
+  }
+  return found
 }

@@ -350,7 +350,7 @@ test('real', ({ payload, rows }) => {
   expect(project.takeBuilds().sort()).toEqual(['payload', 'rows'])
 })
 
-it('keeps a value built under a spy on what the factory reaches (vi.spyOn on Math, on an object a module exports) out of the cache; a spy on console changes nothing', async () => {
+it('keeps a value built under a spy on what the factory reaches (vi.spyOn on Math, on crypto, on an object a module exports) out of the cache; a spy on console changes nothing', async () => {
   const project = Project.create({
     'src/rng.ts': `export const rng = { next: () => 1 + Math.floor(Math.random() * 1000) }\n`,
     'test/fixtures.ts': `
@@ -367,6 +367,11 @@ export const test = base.extend({
     ${log('next')}
     return rng.next() > 0 ? 'positive' : 'spied'
   }),
+  // (The crypto global is one Node makes on first use: a getter.)
+  uuid: cached(async () => {
+    ${log('uuid')}
+    return crypto.randomUUID().startsWith('spied') ? 'spied' : 'real'
+  }),
   quiet: cached(async () => {
     ${log('quiet')}
     console.log('building quiet')
@@ -381,7 +386,9 @@ import { rng } from '../src/rng'
 vi.spyOn(Math, 'random').mockReturnValue(1)
 vi.spyOn(rng, 'next').mockReturnValue(-1)
 vi.spyOn(console, 'log').mockImplementation(() => {})
-test('spied', ({ roll, next, quiet }) => {
+vi.spyOn(crypto, 'randomUUID').mockReturnValue('spied-0000-0000-0000-000000000000')
+test('spied', ({ roll, next, uuid, quiet }) => {
+  expect(uuid).toBe('spied')
   expect(roll).toBe('spied')
   expect(next).toBe('spied')
   expect(quiet).toBe('quiet')
@@ -390,7 +397,8 @@ test('spied', ({ roll, next, quiet }) => {
     'test/real.test.ts': `
 import { expect } from 'vitest'
 import { test } from './fixtures'
-test('real', ({ roll, next }) => {
+test('real', ({ roll, next, uuid }) => {
+  expect(uuid).toBe('real')
   expect(roll).toBe('real')
   expect(next).toBe('positive')
 })
@@ -401,10 +409,10 @@ test('real', ({ roll, next }) => {
   // (rng.next reads Math.random too.)
   expect(first.output).toContain('not stored: the test file spies on Math.random, src/rng.ts rng.next (vi.spyOn), which the factory reaches')
   await runOk(project, ['test/real.test.ts'])
-  expect(project.takeBuilds().sort()).toEqual(['next', 'next', 'quiet', 'roll', 'roll'])
+  expect(project.takeBuilds().sort()).toEqual(['next', 'next', 'quiet', 'roll', 'roll', 'uuid', 'uuid'])
   // The real values were stored: only the spied file builds again.
   await runOk(project)
-  expect(project.takeBuilds().sort()).toEqual(['next', 'roll'])
+  expect(project.takeBuilds().sort()).toEqual(['next', 'roll', 'uuid'])
 })
 
 it.each([
