@@ -21,10 +21,11 @@ const before = realm[BEFORE] ??= new Map(Object.getOwnPropertyNames(globalThis).
  * `names`: what the factory's code reads that no module declares (some are its own locals, and
  * cost nothing). Each global a test file set or changed counts by its value; an object that was
  * there before the test file ran by its class (a test environment made anew for each file of a
- * shared worker). Anything else that is not data (a stubbed `fetch`, a client) cannot be keyed: a
+ * shared worker), and so does one `setByCode` names (the setup files': the package may have loaded
+ * in one, before the next set it). Anything else that is not data (a stubbed `fetch`, a client) cannot be keyed: a
  * function may close over the test file. The value then stays out of the cache.
  */
-export function globalInputs(names: readonly string[]): { inputs: KeyInput[], unstorable?: string } {
+export function globalInputs(names: readonly string[], setByCode: readonly string[] = []): { inputs: KeyInput[], unstorable?: string } {
   const inputs: KeyInput[] = []
   for (const name of names) {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, name)
@@ -39,7 +40,7 @@ export function globalInputs(names: readonly string[]): { inputs: KeyInput[], un
     catch (error) {
       return { inputs, unstorable: `the factory reads the global ${name}, which cannot be read (${(error as Error).message})` }
     }
-    const valueDigest = descriptor === undefined ? digest('deleted') : digestOfValue(value) ?? (before.has(name) ? classOf(value) : undefined)
+    const valueDigest = descriptor === undefined ? digest('deleted') : digestOfValue(value) ?? (before.has(name) || setByCode.includes(name) ? classOf(value) : undefined)
     if (valueDigest === undefined) return { inputs, unstorable: `the factory reads the global ${name}, set by the test file, and it is not data` }
     inputs.push({ name: `global ${name}`, digest: valueDigest })
   }

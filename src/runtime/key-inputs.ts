@@ -32,7 +32,7 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
   if (!code || 'error' in code) throw new CachedFixtureError(code?.error ?? `${definition.label}: the plugin found no cached() call here; was the file changed during the run?`)
   const around = contextInputs(context, site.deps, code.modules, config.root)
   const variables = closureInputs(site.closure)
-  const globals = globalInputs(code.globals ?? [])
+  const globals = globalInputs(code.globals ?? [], code.setupGlobals)
   const spies = spiesInForce(code.globals ?? [], code.modules, config.root)
   const inputs: KeyInput[] = [
     { name: 'format', digest: String(FORMAT_VERSION) },

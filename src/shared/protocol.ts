@@ -146,6 +146,11 @@ export interface CodeInputs {
    * are digested where the value is built. Some are locals of the code: an extra name costs nothing.
    */
   globals?: string[]
+  /**
+   * Globals the project's setup files name (`globalThis.client = new Client()`): their code counts
+   * already, so one of these that is not data counts by its class, as one there before the test file ran.
+   */
+  setupGlobals?: string[]
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

@@ -415,6 +415,43 @@ test('real', ({ roll, next, uuid }) => {
   expect(project.takeBuilds().sort()).toEqual(['next', 'roll', 'uuid'])
 })
 
+it('keeps storing a value whose factory reads a client a setup file made after loading the package (cachedValue there)', async () => {
+  const project = Project.create({
+    'vitest.config.ts': `
+import { defineConfig } from 'vitest/config'
+import { fixtureCache } from 'vitest-fixture-cache/plugin'
+export default defineConfig({ plugins: [fixtureCache()], test: { setupFiles: ['test/setup.ts'] } })
+`,
+    'test/setup.ts': `
+import { cachedValue } from 'vitest-fixture-cache'
+class Client { constructor(readonly rows: number[]) {} count() { return this.rows.length } }
+const rows = await cachedValue('rows', async () => [1, 2, 3])
+;(globalThis as any).client = new Client(rows)
+`,
+    'test/fixtures.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+declare const client: { count: () => number }
+export const test = base.extend({
+  counted: cached(async () => {
+    ${log('counted')}
+    return client.count()
+  }),
+})
+`,
+    ...Object.fromEntries(['a', 'b'].map(name => [`test/${name}.test.ts`, `
+import { expect } from 'vitest'
+import { test } from './fixtures'
+test('${name}', ({ counted }) => { expect(counted).toBe(3) })
+`])),
+  })
+  await runOk(project)
+  const warm = await runOk(project)
+  expect(warm.output).not.toContain('not stored')
+  expect(project.takeBuilds()).toEqual(['counted'])
+})
+
 it.each([
   ['each file in its own process', '{}'],
   ['files sharing one thread', `{ pool: 'threads', isolate: false }`],

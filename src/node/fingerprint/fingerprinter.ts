@@ -142,9 +142,10 @@ export class Fingerprinter {
     await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] }, true)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
-    for (const setupFile of project.setupFiles ?? []) await this.addImport(walk, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
+    const setupGlobals = new Set<string>()
+    for (const setupFile of project.setupFiles ?? []) await this.addImport({ ...walk, globals: setupGlobals }, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
     const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
-    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine), globals: [...walk.globals].sort() }
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine), globals: [...walk.globals].sort(), setupGlobals: [...setupGlobals].sort() }
   }
 
   /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
