@@ -22,13 +22,21 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
  */
 export function recordedInputs(recording: Recording, scope: RecordScope, valueHolds: (text: string) => boolean = () => false, inKey: (file: string) => boolean = () => false): KeyInput[] {
   const labelOf = labelInScope(scope)
-  // `name\0digest`, sorted as plain strings (no comparator, no map: several times faster for
-  // thousands of inputs). NUL is in no path or variable name and sorts first, so the order is the names'.
+  // Files whose content was read, the thousands: sorted as the paths themselves (flat strings:
+  // several times faster to compare than labels cut from them, or names made from them).
+  const contents: string[] = []
+  // Those read through a package link, by the path they lead to: the digest was taken under the other.
+  const linked = new Map<string, string | undefined>()
+  // The few others: `name\0digest`, sorted as plain strings (no comparator: NUL sorts first, so the order is the names').
   const lines: string[] = []
-  for (const [path, uses] of recording.files) {
-    const label = labelOf(throughPackageLinks(path))
+  for (const [read, uses] of recording.files) {
+    const path = throughPackageLinks(read)
+    const label = labelOf(path)
     if (label === undefined) continue
-    if (uses & USES.content) lines.push(`${NAMES.content(label)}\0${recording.contentDigests.get(path) ?? digestOf('content', path)}`)
+    if (uses & USES.content) {
+      contents.push(path)
+      if (path !== read) linked.set(path, recording.contentDigests.get(read))
+    }
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
     if (uses & USES.tree) {
       for (const [folder, listing] of treeListings(path)) {
@@ -58,14 +66,31 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   for (const [fact, value] of recording.machine) lines.push(`${machineInputName(fact)}\0${value}`)
   if (recording.cwd !== undefined) lines.push(`${WORKING_DIRECTORY_INPUT}\0${workingDirectoryDigest(scope.workspace, recording.cwd)}`)
   const inputs: KeyInput[] = []
+  // In the names' order: no other name begins as a read file's (`file …`) does.
+  let filesAdded = false
+  const addFiles = (): void => {
+    filesAdded = true
+    contents.sort()
+    for (let index = 0; index < contents.length; index++) {
+      const path = contents[index]!
+      // Two links to one file are one input.
+      if (path === contents[index - 1]) continue
+      const digest = (linked.has(path) ? linked.get(path) : recording.contentDigests.get(path)) ?? digestOf('content', path)
+      inputs.push({ name: NAMES.content(labelOf(path)!), digest })
+    }
+  }
   for (const line of lines.sort()) {
+    if (!filesAdded && line > FILES_BEGIN) addFiles()
     const cut = line.indexOf('\0')
     const name = line.slice(0, cut)
     // Two links to one file name one input.
     if (inputs.at(-1)?.name !== name) inputs.push({ name, digest: line.slice(cut + 1) })
   }
+  if (!filesAdded) addFiles()
   return inputs
 }
+
+const FILES_BEGIN = 'file '
 
 /**
  * What the factory wrote and left behind: where the value holds its path (a temp database), a hit

@@ -84,6 +84,18 @@ describe('recorded reads', () => {
     symlinkSync(join(workspace, 'packages/db'), join(workspace, 'node_modules/@org/db'))
     const { recording } = await recordReads(() => readFileSync(join(workspace, 'node_modules/@org/db/migrations/1.sql')))
     expect(names(recordedInputs(recording, scope()))).toEqual(['file packages/db/migrations/1.sql read by the factory'])
+    // Through the link and by its own path in one build: one input, with the content's digest.
+    const both = await recordReads(() => [readFileSync(join(workspace, 'node_modules/@org/db/migrations/1.sql'), 'utf8'), readFileSync(join(workspace, 'packages/db/migrations/1.sql'), 'utf8')])
+    expect(recordedInputs(both.recording, scope())).toEqual(recordedInputs(recording, scope()))
+  })
+
+  it("lists the inputs in the names' order, whatever order the factory read them in", async () => {
+    const reads = [() => readFileSync(join(workspace, 'data/b.txt')), () => readdirSync(join(workspace, 'data')), () => process.env.SEED, () => readFileSync(join(workspace, 'data/a.txt')), () => statSync(join(workspace, 'data/c.txt'), { throwIfNoEntry: false })]
+    const forwards = await recordReads(() => reads.forEach(read => read()))
+    const backwards = await recordReads(() => [...reads].reverse().forEach(read => read()))
+    const inputs = recordedInputs(forwards.recording, scope())
+    expect(names(inputs)).toEqual(['env SEED read by the factory', 'file data/a.txt read by the factory', 'file data/b.txt read by the factory', 'folder data/ listed by the factory', 'path data/c.txt inspected by the factory'])
+    expect(recordedInputs(backwards.recording, scope())).toEqual(inputs)
   })
 
   it('keeps concurrent builds apart, and records nothing outside a build', async () => {
