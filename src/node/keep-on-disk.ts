@@ -9,7 +9,7 @@ import { openStore } from '../store/open-store.js'
 import { INSERTIONS_VERSION } from './apply-insertions.js'
 
 /** Bump when what a summary holds or how it is computed changes (module-summary.ts, references.ts). */
-const SUMMARY_VERSION = 8
+const SUMMARY_VERSION = 9
 export const SUMMARIES = `modules-v${SUMMARY_VERSION}.json`
 export const INSERTIONS = `call-sites-v${INSERTIONS_VERSION}.json`
 

@@ -666,14 +666,19 @@ test('schema', ({ schema }) => { expect(schema).toBe(readFileSync('test/migratio
   expect(edited.stderr).toMatch(/schema: built in \d+ ms \(file test\/migration\.sql read by test\/db\.ts changed\)/)
 })
 
-it('does not count a path the factory only writes to (a log beside its module, or under the working directory) as read: the next run rebuilds nothing', async () => {
+it('does not count a path the factory only writes to (a log beside its module, under the working directory, or held in a module constant) as read: the next run rebuilds nothing', async () => {
   const project = Project.create({
     'test/fixtures.ts': `
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base } from 'vitest'
 import { cached } from 'vitest-fixture-cache'
+const LOG = join(import.meta.dirname, 'const.log')
+const STAMP = fileURLToPath(new URL('./stamp.txt', import.meta.url))
+function note(line: string) {
+  appendFileSync(LOG, line)
+}
 export const test = base.extend({
   logged: cached(async () => {
     ${log('logged')}
@@ -681,6 +686,8 @@ export const test = base.extend({
     appendFileSync(fileURLToPath(new URL('./url.log', import.meta.url)), 'built\\n')
     mkdirSync('logs', { recursive: true })
     appendFileSync(join('logs', 'cwd.log'), 'built\\n')
+    note('built\\n')
+    writeFileSync(STAMP, String(Date.now()))
     return 'logged'
   }),
 })

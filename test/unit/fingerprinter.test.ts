@@ -152,6 +152,28 @@ export const fixtures = { db: cached(async () => MIGRATION + seed()) }
     expect([...after.keys()].filter(name => after.get(name) !== before.get(name))).toEqual(['file test/migration.sql read by test/db.ts'])
   })
 
+  it('counts a module constant holding a path as read unless every use of it writes there', async () => {
+    write({
+      'test/logs.ts': `import { cached } from 'vitest-fixture-cache'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+const LOG = join(import.meta.dirname, 'build.log')
+const STAMP = new URL('./stamp.txt', import.meta.url)
+const STORE = join(import.meta.dirname, 'store.json')
+const note = (line: string) => appendFileSync(LOG, line)
+export const fixtures = { logged: cached(async () => {
+  note('built')
+  writeFileSync(fileURLToPath(STAMP), 'now')
+  if (!existsSync(STORE)) writeFileSync(STORE, '[]')
+  return readFileSync(STORE, 'utf8')
+}) }
+`,
+    })
+    const found = await inputs('test/logs.ts', 'logged')
+    expect([...found.keys()].filter(name => name.startsWith('file '))).toEqual(['file test/store.json read by test/logs.ts'])
+  })
+
   it('counts what code imports by pattern and reads from the working directory', async () => {
     write({
       'test/globs.ts': `import { cached } from 'vitest-fixture-cache'

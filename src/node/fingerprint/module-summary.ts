@@ -6,7 +6,7 @@ import { siteId } from '../../shared/protocol.js'
 import { analyzeCallSites, factoryArgument } from './call-sites.js'
 import { isFunctionExpression, moduleFacts } from './module-facts.js'
 import { canonicalCode } from './normalize.js'
-import { referencesOf } from './references.js'
+import { onlyWrittenConstants, referencesOf } from './references.js'
 
 /** A piece of code: the digest of its normalized form, and what it refers to. */
 export interface CodeSummary {
@@ -48,6 +48,14 @@ export function summarizeModule(program: Program, file: string): ModuleSummary {
   for (const [name, declaration] of facts.declarations) {
     const label = isFunction(declaration.node) ? `helper ${declaration.name}()` : `${declaration.kind} ${declaration.name}`
     declarations[name] = { label, code: summarizeCode([declaration.node]) }
+  }
+  // A constant path the module only writes to names no input (an exported one may be read elsewhere).
+  const exported = new Set([...facts.exports.values()].map(target => ('local' in target ? target.local : undefined)))
+  const holdingPaths = [...facts.declarations.values()].filter(({ name, kind }) => kind === 'const' && !exported.has(name)
+    && (declarations[name]!.code.fileRefs.length || declarations[name]!.code.cwdFileRefs))
+  for (const name of onlyWrittenConstants(program, new Set(holdingPaths.map(({ name }) => name)))) {
+    const { cwdFileRefs: _, ...code } = declarations[name]!.code
+    declarations[name]!.code = { ...code, fileRefs: [] }
   }
   const analysis = analyzeCallSites(program, file)
   const sites: ModuleSummary['sites'] = {}

@@ -1,4 +1,4 @@
-import type { AnyNode } from 'acorn'
+import type { AnyNode, Program } from 'acorn'
 import { ancestor } from 'acorn-walk'
 
 export interface References {
@@ -190,6 +190,25 @@ function onlyWritten(ancestors: readonly AnyNode[]): boolean {
   let [argument, call] = [ancestors.at(-1), ancestors.at(-2)]
   if (call?.type === 'CallExpression' && calleeName(call) === 'fileURLToPath') [argument, call] = [call, ancestors.at(-3)]
   return call?.type === 'CallExpression' && call.arguments[0] === argument && WRITE_FIRST.has(calleeName(call) ?? '')
+}
+
+/**
+ * Of the module's constants that hold a path (`candidates`), those it only ever writes to: each
+ * use is the first argument of a write-only call (`const LOG = join(import.meta.dirname, 'log')`,
+ * then `appendFileSync(LOG, line)`), so the path is an output, as written in place it would be.
+ * Any other use (`existsSync(LOG)`, passing it on, a shadowing local) keeps it an input.
+ */
+export function onlyWrittenConstants(program: Program, candidates: ReadonlySet<string>): Set<string> {
+  const used = new Set<string>()
+  if (candidates.size) {
+    ancestor(program, {
+      // (A declaration's own name is a pattern, not visited here.)
+      Identifier(identifier, _state, ancestors) {
+        if (candidates.has(identifier.name) && !onlyWritten(ancestors)) used.add(identifier.name)
+      },
+    })
+  }
+  return new Set([...candidates].filter(name => !used.has(name)))
 }
 
 /** `name` for `name(…)` and `fs.name(…)`. */
