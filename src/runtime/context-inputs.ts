@@ -2,13 +2,14 @@
 // environment, and the mocks in force on modules it reaches. The same code builds a different
 // value in a different context; each of these once served the first context's value to all.
 import type { KeyInput } from '../shared/key.js'
+import type { CodeInputs } from '../shared/protocol.js'
 import { readFileSync } from 'node:fs'
-import { relative, sep } from 'node:path'
 import { serialize } from 'node:v8'
 import { expect } from 'vitest'
 import { digest } from '../shared/digest.js'
-import { builtinModuleLabel, CONTEXT_BUILTINS } from '../shared/protocol.js'
+import { CONTEXT_BUILTINS } from '../shared/protocol.js'
 import { workerState } from '../shared/recorded-check.js'
+import { exportsByLabel, moduleLabel } from './module-exports.js'
 import { checkValue } from './value-check.js'
 
 
@@ -104,6 +105,29 @@ export function closureInputs(closure: (() => Record<string, unknown>) | undefin
   return { inputs }
 }
 
+/**
+ * The bindings other modules export that the factory reaches and code elsewhere may set
+ * (`export let settings`, set by `loadSettings()` in a hook from a file), each by its value now.
+ * One that is not data (a client) counts by its code, as before; one not run yet, by its code too.
+ */
+export function moduleStateInputs(state: CodeInputs['state'], root: string): KeyInput[] {
+  const inputs: KeyInput[] = []
+  for (const { input, module, name } of state ?? []) {
+    for (const [, exports] of exportsByLabel([module], root)) {
+      let value: unknown
+      try {
+        value = exports[name]
+      }
+      catch {
+        continue // not initialized yet (a binding read before its module ran to it)
+      }
+      const valueDigest = digestOfValue(value)
+      if (valueDigest !== undefined) inputs.push({ name: `value of ${input}`, digest: valueDigest })
+    }
+  }
+  return inputs
+}
+
 /** A value's digest: the stored bytes of a cached fixture's copy, or the bytes of plain data; undefined for anything else. */
 export function digestOfValue(value: unknown): string | undefined {
   if (typeof value === 'object' && value !== null) {
@@ -179,15 +203,6 @@ function mocksInForce(): MockedModule[] {
 function reachedModule(id: string, reached: readonly string[], root: string): string | undefined {
   const label = moduleLabel(id, root)
   return reached.includes(label) ? label : undefined
-}
-
-/** How a factory's reached modules name a module id: a local module by path, a package by name, a builtin as `node:fs`. */
-export function moduleLabel(id: string, root: string): string {
-  const builtin = builtinModuleLabel(id)
-  if (builtin) return builtin
-  const path = id.split('?')[0]!
-  const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.split(sep).join('/'))?.[1] ?? (/^[\w@]/.test(path) ? path : undefined)
-  return packageName ? `package ${packageName}` : relative(root, path).split(sep).join('/')
 }
 
 /** A `__mocks__` file's content, so editing it rebuilds. */

@@ -6,7 +6,7 @@ import type { FixtureDefinition } from './definition.js'
 import { FORMAT_VERSION } from '../shared/key.js'
 import { fingerprintQuery, siteId } from '../shared/protocol.js'
 import { readByNameInputs } from '../shared/recorded-check.js'
-import { closureInputs, contextInputs } from './context-inputs.js'
+import { closureInputs, contextInputs, moduleStateInputs } from './context-inputs.js'
 import { declaredInputs } from './declared-inputs.js'
 import { CachedFixtureError } from './errors.js'
 import { globalInputs } from './global-inputs.js'
@@ -42,6 +42,7 @@ export async function keyInputs(definition: FixtureDefinition, site: CallSite, c
     ...around.undigested.flatMap(dependency => code.fixtures[dependency] ?? []),
     ...around.inputs,
     ...variables.inputs,
+    ...moduleStateInputs(code.state, config.root),
     ...globals.inputs,
     ...await declaredInputs(definition.options, context, config.root, definition.label),
   ]

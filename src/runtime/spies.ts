@@ -2,15 +2,10 @@
 // reads, `vi.spyOn(rng, 'next')` on an object a module it reaches exports. The value built under a
 // spy is the spy's, whose implementation may close over the test file: like a value built under a
 // mock factory, it is never stored.
-import type { EvaluatedModule } from '../shared/recorded-check.js'
-import { workerState } from '../shared/recorded-check.js'
-import { moduleLabel } from './context-inputs.js'
+import { exportsByLabel } from './module-exports.js'
 
 // A spy on these changes what the factory prints, not what it returns.
 const UNSEEN = new Set(['console'])
-
-// The packages whose exports are the test's tools, not what a value is made of.
-const TOOLS = new Set(['package vitest', 'package vitest-fixture-cache'])
 
 /** Whether a function is a mock (Vitest's own test), asked safely: a Proxy (`expect`'s chai) may throw on any property. */
 function isSpy(fn: unknown): boolean {
@@ -33,7 +28,7 @@ export function spiesInForce(globals: readonly string[], reached: readonly strin
     catch {} // a getter that throws (a DOM's `localStorage` without an origin)
   }
   if (reached.length) {
-    for (const [label, exports] of reachedExports(reached, root)) {
+    for (const [label, exports] of exportsByLabel(reached, root)) {
       for (const name of Object.keys(exports)) {
         let value: unknown
         try {
@@ -70,32 +65,4 @@ function spiedMembers(target: unknown, path: string, found: string[]): void {
       if (descriptor && (isSpy(descriptor.value) || isSpy(descriptor.get) || isSpy(descriptor.set))) found.push(`${at}.${name}`)
     }
   }
-}
-
-// The modules the worker has run, by the label the factory's reached list uses (a package's
-// modules share one): worked out again only when modules were added, as a label is a path
-// computation and a run may ask for hundreds of uses.
-type RunModule = EvaluatedModule & { exports?: unknown }
-let labelled: { size: number, byLabel: Map<string, RunModule[]> } | undefined
-
-function reachedExports(reached: readonly string[], root: string): Array<[string, Record<string, unknown>]> {
-  const modules = workerState()?.evaluatedModules?.idToModuleMap as ReadonlyMap<string, RunModule> | undefined
-  if (!modules) return []
-  if (labelled?.size !== modules.size) {
-    const byLabel = new Map<string, RunModule[]>()
-    for (const [id, module] of modules) {
-      const label = moduleLabel(id, root)
-      byLabel.set(label, [...byLabel.get(label) ?? [], module])
-    }
-    labelled = { size: modules.size, byLabel }
-  }
-  const found: Array<[string, Record<string, unknown>]> = []
-  for (const label of reached) {
-    if (TOOLS.has(label)) continue
-    // (Read now: a module listed before it ran has its exports since.)
-    for (const { exports } of labelled.byLabel.get(label) ?? []) {
-      if (typeof exports === 'object' && exports !== null) found.push([label, exports as Record<string, unknown>])
-    }
-  }
-  return found
 }

@@ -151,6 +151,12 @@ export interface CodeInputs {
    * already, so one of these that is not data counts by its class, as one there before the test file ran.
    */
   setupGlobals?: string[]
+  /**
+   * Module bindings reached whose value code elsewhere may set (`export let settings`, set by
+   * `loadSettings()` in a hook or setup file from a file): digested by value where the value is
+   * built. `module` is labelled as in `modules`, `name` is its export.
+   */
+  state?: Array<{ input: string, module: string, name: string }>
 }
 
 export const PROVIDE_KEY = 'vitest-fixture-cache'

@@ -1201,3 +1201,59 @@ test('corpus', ({ corpus }) => { expect(corpus).toBe(1) })
   const result = await runOk(project, [], { FIXTURE_CACHE_REFRESH: 'corpsu' })
   expect(result.output).toContain('FIXTURE_CACHE_REFRESH names "corpsu", which no cached fixture has; known fixtures: corpus')
 })
+
+it('keys a factory on the value of module state it reaches that a hook or setup file set at run time (export let settings, loaded from a file), not only on its code', async () => {
+  const project = Project.create({
+    'settings.json': '{"scale":2}',
+    'src/config.ts': `
+import { readFileSync } from 'node:fs'
+export let settings = { scale: 1 }
+export function loadSettings(file: string) { settings = JSON.parse(readFileSync(file, 'utf8')) }
+export const state = { scale: 1 }
+export function loadState(file: string) { Object.assign(state, JSON.parse(readFileSync(file, 'utf8'))) }
+export let client = { query: () => 'rows' }
+`,
+    'test/setup.ts': `
+import { loadState } from '../src/config'
+loadState('settings.json')
+`,
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync } from 'node:fs'
+import { beforeAll, test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { settings, loadSettings, state, client } from '../src/config'
+beforeAll(() => { loadSettings('settings.json') })
+const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return settings.scale * 21
+  }),
+  stated: cached(async () => {
+    ${log('stated')}
+    return state.scale * 21
+  }),
+  rows: cached(async () => {
+    ${log('rows')}
+    return client.query()
+  }),
+})
+test('values', ({ scaled, stated, rows }) => {
+  const scale = JSON.parse(readFileSync('settings.json', 'utf8')).scale
+  expect(scaled).toBe(scale * 21)
+  expect(stated).toBe(scale * 21)
+  expect(rows).toBe('rows')
+})
+`,
+  })
+  project.edit('vitest.config.ts', 'plugins: [fixtureCache()]', `plugins: [fixtureCache()], test: { setupFiles: ['test/setup.ts'] }`)
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['rows', 'scaled', 'stated'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('settings.json', '{"scale":3}')
+  const changed = await runOk(project)
+  expect(changed.stdout).toContain('scaled: value of let settings in src/config.ts changed')
+  expect(changed.stdout).toContain('stated: value of const state in src/config.ts changed')
+  // A binding that is not data (a client) counts by its code: still reused.
+  expect(project.takeBuilds()).toEqual(['scaled', 'stated'])
+})

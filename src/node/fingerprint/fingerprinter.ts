@@ -74,6 +74,10 @@ interface Walk extends ProjectView {
   machine: Map<string, MachineFact>
   /** Globals the code reached reads: names it neither declares nor imports, and members of `globalThis`. */
   globals: Set<string>
+  /** The module of the `cached()` call. */
+  siteFile: string
+  /** Module bindings reached that other code may set at run time, by input name. */
+  state: Map<string, { module: string, name: string }>
 }
 
 // What code reaches globals through: `globalThis.SCALE`, `window.SCALE` (a DOM environment).
@@ -136,16 +140,17 @@ export class Fingerprinter {
   }
 
   private async inputsForSite(file: string, summary: ModuleSummary, site: ModuleSummary['sites'][string], project: ProjectView): Promise<CodeInputs> {
-    const walk: Walk = { ...project, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map(), machine: new Map(), globals: new Set() }
+    const walk: Walk = { ...project, siteFile: file, inputs: new Map(), visited: new Set(), modules: new Set([this.label(file)]), fixtures: new Map(), env: new Map(), machine: new Map(), globals: new Set(), state: new Map() }
     walk.inputs.set('factory', site.factory.digest)
     // The factory's own env, file and machine reads happen while it builds, where they are recorded.
     await this.follow(walk, file, summary, { ...site.factory, env: [], cwdFileRefs: [] }, true)
     await this.addFixtureDefinitions(walk, file, summary, site.deps)
     // Setup files run first in every test file: what they set (globals, env, mocks) the factory may see.
     const setupGlobals = new Set<string>()
-    for (const setupFile of project.setupFiles ?? []) await this.addImport({ ...walk, globals: setupGlobals }, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
+    // (The module state they reach counts where the factory reaches it too.)
+    for (const setupFile of project.setupFiles ?? []) await this.addImport({ ...walk, globals: setupGlobals, state: new Map() }, this.root, { specifier: resolve(this.root, setupFile), imported: '' })
     const fixtures = Object.fromEntries([...walk.fixtures].map(([name, inputs]) => [name, asInputs(inputs)]))
-    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine), globals: [...walk.globals].sort(), setupGlobals: [...setupGlobals].sort() }
+    return { inputs: asInputs(walk.inputs), modules: [...walk.modules], fixtures, env: Object.fromEntries(walk.env), machine: Object.fromEntries(walk.machine), globals: [...walk.globals].sort(), setupGlobals: [...setupGlobals].sort(), ...walk.state.size ? { state: [...walk.state].map(([input, at]) => ({ input, ...at })) } : {} }
   }
 
   /** Walks a fixture definition's code on its own: its inputs are kept apart from the factory's. */
@@ -251,7 +256,10 @@ export class Fingerprinter {
     if (walk.visited.has(id)) return
     walk.visited.add(id)
     const declaration = summary.declarations[name]!
-    walk.inputs.set(`${declaration.label} in ${this.label(file)}`, declaration.code.digest)
+    const input = `${declaration.label} in ${this.label(file)}`
+    walk.inputs.set(input, declaration.code.digest)
+    // (The factory's own module's variables count by value already, as the call's closure.)
+    if (declaration.state && file !== walk.siteFile) walk.state.set(input, { module: this.label(file), name: declaration.state.exported })
     await this.follow(walk, file, summary, declaration.code)
   }
 

@@ -26,12 +26,19 @@ export interface CodeSummary {
 }
 
 /**
+ * A binding whose value may be changed at run time by code other than its declaration (`let`,
+ * `var`, a `const` object or array literal: `loadSettings()` in a hook sets it from a file), and
+ * the name another module reads it by. Its code alone does not say its value.
+ */
+export interface StateExport { exported: string }
+
+/**
  * Everything the dependency analysis needs from one module, without its syntax tree:
  * small enough to keep on disk, so an unchanged module is never parsed again.
  */
 export interface ModuleSummary {
   imports: Record<string, ImportRef>
-  declarations: Record<string, { label: string, code: CodeSummary }>
+  declarations: Record<string, { label: string, code: CodeSummary, state?: StateExport }>
   exports: Record<string, { local: string } | ImportRef>
   starExports: string[]
   sideEffects?: CodeSummary
@@ -45,12 +52,15 @@ export interface ModuleSummary {
 export function summarizeModule(program: Program, file: string): ModuleSummary {
   const facts = moduleFacts(program)
   const declarations: ModuleSummary['declarations'] = {}
+  const exportedAs = new Map<string, string>()
+  for (const [name, target] of facts.exports) if ('local' in target && !exportedAs.has(target.local)) exportedAs.set(target.local, name)
   for (const [name, declaration] of facts.declarations) {
     const label = isFunction(declaration.node) ? `helper ${declaration.name}()` : `${declaration.kind} ${declaration.name}`
-    declarations[name] = { label, code: summarizeCode([declaration.node]) }
+    const exported = exportedAs.get(name)
+    declarations[name] = { label, code: summarizeCode([declaration.node]), ...exported !== undefined && holdsState(declaration) ? { state: { exported } } : {} }
   }
   // A constant path the module only writes to names no input (an exported one may be read elsewhere).
-  const exported = new Set([...facts.exports.values()].map(target => ('local' in target ? target.local : undefined)))
+  const exported = new Set(exportedAs.keys())
   const holdingPaths = [...facts.declarations.values()].filter(({ name, kind }) => kind === 'const' && !exported.has(name)
     && (declarations[name]!.code.fileRefs.length || declarations[name]!.code.cwdFileRefs))
   for (const name of onlyWrittenConstants(program, new Set(holdingPaths.map(({ name }) => name)))) {
@@ -90,6 +100,13 @@ function summarizeCode(nodes: AnyNode[]): CodeSummary {
     ...references.globs.length ? { globs: references.globs } : {},
     ...references.env.length ? { env: references.env } : {},
   }
+}
+
+/** `let settings`, `var n`, `const config = { … }` / `[…]`: a value other code may set or fill. */
+function holdsState({ kind, node }: { kind: string, node: AnyNode }): boolean {
+  if (kind === 'let' || kind === 'var') return !isFunction(node)
+  return kind === 'const' && node.type === 'VariableDeclarator' && node.id.type === 'Identifier'
+    && (node.init?.type === 'ObjectExpression' || node.init?.type === 'ArrayExpression')
 }
 
 function isFunction(node: AnyNode): boolean {
