@@ -79,7 +79,7 @@ export function explain(store: FixtureStore, names: string[], json: boolean): st
   return entries.map(({ header, usedAt }) => [
     `${header.name} (${header.file}) key ${header.key.slice(0, 12)}, Node ${header.node}, last used ${usedAt.toISOString().slice(0, 16).replace('T', ' ')}`,
     ...[...header.inputs].sort((a, b) => byCodeUnits(a.name, b.name)).map(input => `  ${input.name}  ${shortDigest(input)}`),
-    ...header.recorded.map(input => `  ${input.name}  ${shortDigest(input)}  (recorded)`),
+    ...[...header.recorded].sort((a, b) => byCodeUnits(a.name, b.name)).map(input => `  ${input.name}  ${shortDigest(input)}  (recorded)`),
     ...Object.entries(header.envSet ?? {}).map(([name, value]) => `  sets env ${name}${value === null ? ' (deletes it)' : ''} on every use`),
   ].join('\n')).join('\n\n')
 }

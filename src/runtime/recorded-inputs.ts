@@ -21,21 +21,29 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
  * module's code is in the key already (the factory reaches it by name).
  */
 export function recordedInputs(recording: Recording, scope: RecordScope, valueHolds: (text: string) => boolean = () => false, inKey: (file: string) => boolean = () => false): KeyInput[] {
-  const labelOf = labelInScope(scope)
-  // Files whose content was read, the thousands: sorted as the paths themselves (flat strings:
-  // several times faster to compare than labels cut from them, or names made from them).
-  const contents: string[] = []
-  // Those read through a package link, by the path they lead to: the digest was taken under the other.
-  const linked = new Map<string, string | undefined>()
+  const { labelOf, plainLabel } = labelInScope(scope)
+  // Files whose content was read, the thousands, as read (the entry's id sorts its inputs, and
+  // sorting here too would cost as much as naming them).
+  const contents: KeyInput[] = []
+  const linkedTo = new Set<string>()
   // The few others: `name\0digest`, sorted as plain strings (no comparator: NUL sorts first, so the order is the names').
   const lines: string[] = []
-  for (const [read, uses] of recording.files) {
+  // (A callback, not a loop: this runs once per build, too few times for the engine to optimize a
+  // loop, while a callback called a thousand times is.)
+  recording.files.forEach((uses, read) => {
+    // The usual read, a file's content in the workspace: as little work as can be.
+    const plain = uses === USES.content ? plainLabel(read) : undefined
+    if (plain !== undefined) {
+      contents.push({ name: NAMES.content(plain), digest: recording.contentDigests.get(read) ?? digestOf('content', read) })
+      return
+    }
     const path = throughPackageLinks(read)
     const label = labelOf(path)
-    if (label === undefined) continue
-    if (uses & USES.content) {
-      contents.push(path)
-      if (path !== read) linked.set(path, recording.contentDigests.get(read))
+    if (label === undefined) return
+    // A file read through a package link and by its own path (or through two links) is one input.
+    if (uses & USES.content && (path === read || !((recording.files.get(path) ?? 0) & USES.content || linkedTo.has(path)))) {
+      linkedTo.add(path)
+      contents.push({ name: NAMES.content(label), digest: recording.contentDigests.get(read) ?? digestOf('content', path) })
     }
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
     if (uses & USES.tree) {
@@ -49,7 +57,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
       const use = uses & USES.stat ? 'stat' : 'exists'
       lines.push(`${NAMES[use](label)}\0${digestOf(use, path)}`)
     }
-  }
+  })
   for (const path of filesImported(recording, inKey)) {
     const label = labelOf(throughPackageLinks(path))
     if (label !== undefined) lines.push(`module ${label} imported by the factory\0${digestOf('content', path)}`)
@@ -66,27 +74,18 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   for (const [fact, value] of recording.machine) lines.push(`${machineInputName(fact)}\0${value}`)
   if (recording.cwd !== undefined) lines.push(`${WORKING_DIRECTORY_INPUT}\0${workingDirectoryDigest(scope.workspace, recording.cwd)}`)
   const inputs: KeyInput[] = []
-  // In the names' order: no other name begins as a read file's (`file …`) does.
+  // Read files where their names go: no other name begins as theirs (`file …`) do.
   let filesAdded = false
-  const addFiles = (): void => {
-    filesAdded = true
-    contents.sort()
-    for (let index = 0; index < contents.length; index++) {
-      const path = contents[index]!
-      // Two links to one file are one input.
-      if (path === contents[index - 1]) continue
-      const digest = (linked.has(path) ? linked.get(path) : recording.contentDigests.get(path)) ?? digestOf('content', path)
-      inputs.push({ name: NAMES.content(labelOf(path)!), digest })
-    }
-  }
   for (const line of lines.sort()) {
-    if (!filesAdded && line > FILES_BEGIN) addFiles()
+    if (!filesAdded && line > FILES_BEGIN) {
+      inputs.push(...contents)
+      filesAdded = true
+    }
     const cut = line.indexOf('\0')
     const name = line.slice(0, cut)
-    // Two links to one file name one input.
     if (inputs.at(-1)?.name !== name) inputs.push({ name, digest: line.slice(cut + 1) })
   }
-  if (!filesAdded) addFiles()
+  if (!filesAdded) inputs.push(...contents)
   return inputs
 }
 
@@ -113,7 +112,7 @@ function lastingOutputs(outputs: ReadonlySet<string>, scope: RecordScope, held: 
 }
 
 /** The path relative to the workspace, with forward slashes; undefined when it does not count. */
-function labelInScope(scope: RecordScope): (path: string) => string | undefined {
+function labelInScope(scope: RecordScope): { labelOf: (path: string) => string | undefined, plainLabel: (path: string) => string | undefined } {
   const asFolder = (folder: string) => (folder.endsWith(sep) ? folder : `${folder}${sep}`)
   const root = asFolder(scope.workspace)
   // Only folders inside the workspace, or around it, can hold a path that counts (the journal is
@@ -127,12 +126,16 @@ function labelInScope(scope: RecordScope): (path: string) => string | undefined 
     }
     return false
   }
-  return (path) => {
+  const labelOf = (path: string): string | undefined => {
     if (!path.startsWith(root) || isIgnored(path)) return undefined
     const label = sep === '/' ? path.slice(root.length) : path.slice(root.length).split(sep).join('/')
     if (!label || (label.includes('node_modules') && `/${label}/`.includes('/node_modules/'))) return undefined
     return label
   }
+  // The label of a path inside the workspace, not in or through node_modules, not ignored: the
+  // usual read, with as little work as can be.
+  const plainLabel = (path: string): string | undefined => (sep === '/' && path.startsWith(root) && path.length > root.length && !path.includes('node_modules') && !isIgnored(path) ? path.slice(root.length) : undefined)
+  return { labelOf, plainLabel }
 }
 
 const IN_NODE_MODULES = `${sep}node_modules${sep}`

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { recordReads } from '../../src/runtime/read-recorder.js'
 import { recordedInputs } from '../../src/runtime/recorded-inputs.js'
+import { composeKey } from '../../src/shared/key.js'
 import { changedRecordedInputs } from '../../src/shared/recorded-check.js'
 
 let workspace: string
@@ -71,6 +72,24 @@ describe('recorded reads', () => {
     expect(changedRecordedInputs(inputs, scope())).toEqual(['folder data/deep/er/ listed by the factory', 'path data/a.txt inspected by the factory'])
   })
 
+  it('digests each text as the factory read it, small or large, synchronously or not: as the check reads the bytes', async () => {
+    const large = 'x'.repeat(100_000)
+    writeFileSync(join(workspace, 'data/large.txt'), large)
+    const { recording } = await recordReads(async () => {
+      const small = readFileSync(join(workspace, 'data/a.txt'), 'utf8')
+      // Changed after the read: the input is what the factory saw, not what the build left.
+      writeFileSync(join(workspace, 'data/a.txt'), 'changed')
+      return [small, readFileSync(join(workspace, 'data/large.txt'), 'utf8'), await readFile(join(workspace, 'data/b.txt'), 'utf8')]
+    })
+    const inputs = recordedInputs(recording, scope())
+    expect(changedRecordedInputs(inputs, scope())).toEqual(['file data/a.txt read by the factory'])
+    writeFileSync(join(workspace, 'data/a.txt'), 'a')
+    expect(changedRecordedInputs(inputs, scope())).toEqual([])
+    writeFileSync(join(workspace, 'data/large.txt'), `${large}y`)
+    writeFileSync(join(workspace, 'data/b.txt'), 'c')
+    expect(changedRecordedInputs(inputs, scope()).sort()).toEqual(['file data/b.txt read by the factory', 'file data/large.txt read by the factory'])
+  })
+
   it('records nothing inside an ignored folder that holds the whole workspace', async () => {
     const { recording } = await recordReads(() => readFileSync(join(workspace, 'data/a.txt')))
     expect(recordedInputs(recording, { workspace, ignored: [join(workspace, '..')] })).toEqual([])
@@ -89,13 +108,14 @@ describe('recorded reads', () => {
     expect(recordedInputs(both.recording, scope())).toEqual(recordedInputs(recording, scope()))
   })
 
-  it("lists the inputs in the names' order, whatever order the factory read them in", async () => {
+  it('names the same inputs whatever order the factory read them in: the entry\'s id is the same', async () => {
     const reads = [() => readFileSync(join(workspace, 'data/b.txt')), () => readdirSync(join(workspace, 'data')), () => process.env.SEED, () => readFileSync(join(workspace, 'data/a.txt')), () => statSync(join(workspace, 'data/c.txt'), { throwIfNoEntry: false })]
-    const forwards = await recordReads(() => reads.forEach(read => read()))
-    const backwards = await recordReads(() => [...reads].reverse().forEach(read => read()))
-    const inputs = recordedInputs(forwards.recording, scope())
-    expect(names(inputs)).toEqual(['env SEED read by the factory', 'file data/a.txt read by the factory', 'file data/b.txt read by the factory', 'folder data/ listed by the factory', 'path data/c.txt inspected by the factory'])
-    expect(recordedInputs(backwards.recording, scope())).toEqual(inputs)
+    const forwards = recordedInputs((await recordReads(() => reads.forEach(read => read()))).recording, scope())
+    const backwards = recordedInputs((await recordReads(() => [...reads].reverse().forEach(read => read()))).recording, scope())
+    // Files read where their names go, in the order read; the others in the names' order.
+    expect(names(forwards)).toEqual(['env SEED read by the factory', 'file data/b.txt read by the factory', 'file data/a.txt read by the factory', 'folder data/ listed by the factory', 'path data/c.txt inspected by the factory'])
+    expect(new Set(backwards)).toEqual(new Set(forwards))
+    expect(composeKey(backwards)).toBe(composeKey(forwards))
   })
 
   it('keeps concurrent builds apart, and records nothing outside a build', async () => {
