@@ -48,10 +48,14 @@ export interface Recording {
   nested?: Set<string>
 }
 
-/** The bit of each way a path can be read; `tree`, a folder listed with everything under it (`readdir(path, { recursive: true })`). */
-export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, stat: 8, tree: 16 }
+/**
+ * The bit of each way a path can be read; `tree`, a folder listed with everything under it
+ * (`readdir(path, { recursive: true })`); `copied`, a file or folder copied with everything in it
+ * (`cp`: on Node 22 it reads natively, where no read of its files is seen).
+ */
+export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, stat: 8, tree: 16, copied: 32 }
 
-type Read = ReadKind | 'tree'
+type Read = ReadKind | 'tree' | 'copied'
 
 // One storage per process, whatever copy of this module or realm runs it (Vitest's vm pools give
 // each test file a context of its own, while node:fs, node:os and process are the process's): a
@@ -153,7 +157,8 @@ export function install(): void {
     for (const method of ['exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
     for (const method of ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'truncate', 'truncateSync']) wrap(target, method, 'output')
     for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
-    for (const method of ['copyFile', 'copyFileSync', 'cp', 'cpSync']) wrap(target, method, 'copy')
+    for (const method of ['copyFile', 'copyFileSync']) wrap(target, method, 'copy')
+    for (const method of ['cp', 'cpSync']) wrap(target, method, 'copy tree')
   }
   recordRequires()
   recordMachine()
@@ -365,7 +370,7 @@ function wrapUse(target: object | undefined, method: string, use: () => void): v
   Object.defineProperty(target, method, descriptor!.get ? { ...descriptor, get: wrapper } : { ...descriptor, value: wrapper })
 }
 
-type Use = ReadKind | 'open' | 'output' | 'copy'
+type Use = ReadKind | 'open' | 'output' | 'copy' | 'copy tree'
 
 // Shared by every copy of this module in the process: a function is wrapped once.
 export const WRAPPED = Symbol.for('vitest-fixture-cache.recorded')
@@ -376,8 +381,8 @@ function wrap(target: Record<string, unknown>, method: string, use: Use, paths =
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const recording = storage.getStore()
     if (recording) {
-      if (use === 'copy') {
-        note(recording, args[0], 'content')
+      if (use === 'copy' || use === 'copy tree') {
+        note(recording, args[0], use === 'copy' ? 'content' : 'copied')
         note(recording, args[1], 'output')
       }
       else if (use === 'open') {

@@ -3,7 +3,7 @@
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
-import { realpathSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import { sep } from 'node:path'
 import { digestOf, ENV_NAMES_INPUT, machineInputName, providedDigest, providedInputName, treeListings, WORKING_DIRECTORY_INPUT, workingDirectoryDigest } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
@@ -25,7 +25,8 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
   // Files whose content was read, the thousands, as read (the entry's id sorts its inputs, and
   // sorting here too would cost as much as naming them).
   const contents: KeyInput[] = []
-  const linkedTo = new Set<string>()
+  // Files counted through another path than their own read (a package link, a copied folder).
+  const countedApart = new Set<string>()
   // The few others: `name\0digest`, sorted as plain strings (no comparator: NUL sorts first, so the order is the names').
   const lines: string[] = []
   // (A callback, not a loop: this runs once per build, too few times for the engine to optimize a
@@ -41,19 +42,28 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     const label = labelOf(path)
     if (label === undefined) return
     // A file read through a package link and by its own path (or through two links) is one input.
-    if (uses & USES.content && (path === read || !((recording.files.get(path) ?? 0) & USES.content || linkedTo.has(path)))) {
-      linkedTo.add(path)
+    if (uses & USES.content && (path === read || !((recording.files.get(path) ?? 0) & USES.content || countedApart.has(path)))) {
+      countedApart.add(path)
       contents.push({ name: NAMES.content(label), digest: recording.contentDigests.get(read) ?? digestOf('content', path) })
     }
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
-    if (uses & USES.tree) {
-      for (const [folder, listing] of treeListings(path)) {
+    // A folder copied: every folder's listing, and every file's content (unless read apart).
+    const copied = uses & USES.copied ? [] as string[] : undefined
+    if (copied && !isFolder(path)) copied.push(path)
+    else if (uses & (USES.tree | USES.copied)) {
+      for (const [folder, listing] of treeListings(path, copied)) {
         const within = labelOf(folder)
         if (within !== undefined) lines.push(`${NAMES.listing(within)}\0${listing}`)
       }
     }
+    for (const file of copied ?? []) {
+      const within = labelOf(file)
+      if (within === undefined || (recording.files.get(file) ?? 0) & USES.content || countedApart.has(file)) continue
+      countedApart.add(file)
+      contents.push({ name: NAMES.content(within), digest: digestOf('content', file) })
+    }
     // Reading a file's content or listing a folder already says what it is, and how big.
-    if (!(uses & (USES.content | USES.listing | USES.tree))) {
+    if (!(uses & (USES.content | USES.listing | USES.tree | USES.copied))) {
       const use = uses & USES.stat ? 'stat' : 'exists'
       lines.push(`${NAMES[use](label)}\0${digestOf(use, path)}`)
     }
@@ -136,6 +146,15 @@ function labelInScope(scope: RecordScope): { labelOf: (path: string) => string |
   // usual read, with as little work as can be.
   const plainLabel = (path: string): string | undefined => (sep === '/' && path.startsWith(root) && path.length > root.length && !path.includes('node_modules') && !isIgnored(path) ? path.slice(root.length) : undefined)
   return { labelOf, plainLabel }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  }
+  catch {
+    return false
+  }
 }
 
 const IN_NODE_MODULES = `${sep}node_modules${sep}`

@@ -171,9 +171,10 @@ function digestOfEntries(entries: readonly Dirent[]): string {
 
 /**
  * A folder and every folder under it (not into node_modules, whose files never count), each with
- * the digest of its listing, as a recursive listing read them: one read per folder.
+ * the digest of its listing, as a recursive listing read them: one read per folder. The files
+ * found on the way go into `files`, when given (a folder copied: their contents count too).
  */
-export function treeListings(root: string): Array<[folder: string, digest: string]> {
+export function treeListings(root: string, files?: string[]): Array<[folder: string, digest: string]> {
   const listings: Array<[string, string]> = []
   const pending = [root]
   for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
@@ -186,7 +187,12 @@ export function treeListings(root: string): Array<[folder: string, digest: strin
       continue
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && entry.name !== 'node_modules') pending.push(join(folder, entry.name))
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') pending.push(join(folder, entry.name))
+      }
+      else {
+        files?.push(join(folder, entry.name))
+      }
     }
     listings.push([folder, digestOfEntries(entries)])
   }

@@ -1257,3 +1257,44 @@ test('values', ({ scaled, stated, rows }) => {
   // A binding that is not data (a client) counts by its code: still reused.
   expect(project.takeBuilds()).toEqual(['scaled', 'stated'])
 })
+
+it('rebuilds when a file changes inside a folder the factory copied (cpSync, fs.promises.cp: native on Node 22) and read from the copy', async () => {
+  const project = Project.create({
+    'data/tree/a.txt': 'one',
+    'data/tree/sub/b.txt': 'two',
+    'test/a.test.ts': `
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, promises } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  synced: cached(async () => {
+    ${log('synced')}
+    const to = mkdtempSync(join(tmpdir(), 'copy-'))
+    cpSync('data/tree', to, { recursive: true })
+    return readFileSync(join(to, 'a.txt'), 'utf8') + readFileSync(join(to, 'sub/b.txt'), 'utf8')
+  }),
+  awaited: cached(async () => {
+    ${log('awaited')}
+    const to = mkdtempSync(join(tmpdir(), 'copy-'))
+    await promises.cp('data/tree', to, { recursive: true })
+    return readFileSync(join(to, 'a.txt'), 'utf8') + readFileSync(join(to, 'sub/b.txt'), 'utf8')
+  }),
+})
+test('copies', ({ synced, awaited }) => {
+  const now = readFileSync('data/tree/a.txt', 'utf8') + readFileSync('data/tree/sub/b.txt', 'utf8')
+  expect(synced).toBe(now)
+  expect(awaited).toBe(now)
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['awaited', 'synced'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.write('data/tree/sub/b.txt', 'TWO')
+  const changed = await runOk(project)
+  expect(changed.stdout).toContain('synced: file data/tree/sub/b.txt read by the factory changed')
+  expect(project.takeBuilds()).toEqual(['awaited', 'synced'])
+})
