@@ -53,7 +53,7 @@ export interface Recording {
  * (`readdir(path, { recursive: true })`); `copied`, a file or folder copied with everything in it
  * (`cp`: on Node 22 it reads natively, where no read of its files is seen).
  */
-export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, stat: 8, tree: 16, copied: 32 }
+export const USES: Record<Read, number> = { content: 1, listing: 2, exists: 4, stat: 8, tree: 16, copied: 32, resolved: 64 }
 
 type Read = ReadKind | 'tree' | 'copied'
 
@@ -155,6 +155,7 @@ export function install(): void {
     for (const method of ['readdir', 'readdirSync', 'opendir', 'opendirSync']) wrap(target, method, 'listing')
     for (const method of ['stat', 'statSync', 'lstat', 'lstatSync']) wrap(target, method, 'stat')
     for (const method of ['exists', 'existsSync', 'access', 'accessSync']) wrap(target, method, 'exists')
+    for (const method of ['realpath', 'realpathSync', 'readlink', 'readlinkSync']) wrap(target, method, 'resolved')
     for (const method of ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'truncate', 'truncateSync']) wrap(target, method, 'output')
     for (const method of ['rename', 'renameSync']) wrap(target, method, 'output', 2)
     for (const method of ['copyFile', 'copyFileSync']) wrap(target, method, 'copy')

@@ -13,6 +13,7 @@ const NAMES: Record<ReadKind, (path: string) => string> = {
   listing: path => `folder ${path}/ listed by the factory`,
   exists: path => `path ${path} checked by the factory`,
   stat: path => `path ${path} inspected by the factory`,
+  resolved: path => `path ${path} resolved by the factory`,
 }
 
 /**
@@ -62,8 +63,9 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
       countedApart.add(file)
       contents.push({ name: NAMES.content(within), digest: digestOf('content', file) })
     }
+    if (uses & USES.resolved) lines.push(`${NAMES.resolved(label)}\0${digestOf('resolved', path)}`)
     // Reading a file's content or listing a folder already says what it is, and how big.
-    if (!(uses & (USES.content | USES.listing | USES.tree | USES.copied))) {
+    if (!(uses & (USES.content | USES.listing | USES.tree | USES.copied | USES.resolved))) {
       const use = uses & USES.stat ? 'stat' : 'exists'
       lines.push(`${NAMES[use](label)}\0${digestOf(use, path)}`)
     }

@@ -3,9 +3,9 @@
 import type { KeyInput } from './key.js'
 import type { CodeInputs } from './protocol.js'
 import type { Dirent } from 'node:fs'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import os from 'node:os'
-import { join, relative, resolve, sep } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { serialize } from 'node:v8'
 import { contentDigest, digest } from './digest.js'
 
@@ -27,10 +27,14 @@ export function recordScope(config: { workspace: string, dir: string, journal: s
   return { workspace: config.workspace, ignored: [config.dir, config.journal, ...copies ? [resolve(copies)] : []] }
 }
 
-/** What a recorded file use was: its content read, a folder listed, a path checked (what it is), or inspected (what it is, and a file's size: `statSync(path).size`). */
-export type ReadKind = 'content' | 'listing' | 'exists' | 'stat'
+/**
+ * What a recorded file use was: its content read, a folder listed, a path checked (what it is),
+ * inspected (what it is, and a file's size: `statSync(path).size`), or resolved (where a link
+ * leads: `realpathSync`, `readlinkSync`).
+ */
+export type ReadKind = 'content' | 'listing' | 'exists' | 'stat' | 'resolved'
 
-const RECORDED_FILE = /^(file|folder|path|module) (.+?)\/? (read|listed|checked|inspected|written|imported) by the factory$/
+const RECORDED_FILE = /^(file|folder|path|module) (.+?)\/? (read|listed|checked|inspected|resolved|written|imported) by the factory$/
 const RECORDED_ENV = /^env (.+) read by the factory$/
 const RECORDED_PROVIDED = /^inject\('(.+)'\) read by the factory$/
 const RECORDED_MACHINE = /^(.+) used by the factory$/
@@ -139,7 +143,7 @@ function currentDigest(name: string, scope: RecordScope): string | undefined {
   if (machine && isMachineFact(machine[1]!)) return machineDigest(machine[1])
   const file = RECORDED_FILE.exec(name)
   if (!file) return undefined
-  const use: ReadKind = file[1] === 'file' || file[1] === 'module' ? 'content' : file[1] === 'folder' ? 'listing' : file[3] === 'inspected' ? 'stat' : 'exists'
+  const use: ReadKind = file[1] === 'file' || file[1] === 'module' ? 'content' : file[1] === 'folder' ? 'listing' : file[3] === 'inspected' ? 'stat' : file[3] === 'resolved' ? 'resolved' : 'exists'
   return digestOf(use, resolve(scope.workspace, file[2]!))
 }
 
@@ -148,6 +152,8 @@ export function digestOf(use: ReadKind, path: string): string {
     // Content first without a stat: a hit checks every recorded file, and most are files.
     if (use === 'content') return contentDigest(readFileSync(path))
     if (use === 'listing') return listingDigest(path)
+    // Where it leads from its own folder: the same in a moved or cloned project.
+    if (use === 'resolved') return digest(relative(dirname(path), realpathSync(path)))
     const stats = statSync(path, { throwIfNoEntry: false })
     // A size, not a time: a clone or a checkout gives every file a new mtime.
     if (use === 'stat' && stats?.isFile()) return `file of ${stats.size} bytes`

@@ -1298,3 +1298,40 @@ test('copies', ({ synced, awaited }) => {
   expect(changed.stdout).toContain('synced: file data/tree/sub/b.txt read by the factory changed')
   expect(project.takeBuilds()).toEqual(['awaited', 'synced'])
 })
+
+it('rebuilds when a link the factory resolved (realpathSync, readlinkSync) leads elsewhere, though what it read there did not change', async () => {
+  const project = Project.create({
+    'data/v1/x.txt': 'one',
+    'data/v2/x.txt': 'two',
+    'test/a.test.ts': `
+import { appendFileSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  real: cached(async () => {
+    ${log('real')}
+    return readFileSync(join(realpathSync('data/current'), 'x.txt'), 'utf8')
+  }),
+  link: cached(async () => {
+    ${log('link')}
+    return readFileSync(join('data', readlinkSync('data/current'), 'x.txt'), 'utf8')
+  }),
+})
+test('current', ({ real, link }) => {
+  expect(real).toBe(readFileSync('data/current/x.txt', 'utf8'))
+  expect(link).toBe(readFileSync('data/current/x.txt', 'utf8'))
+})
+`,
+  })
+  project.link('data/current', 'v1')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['link', 'real'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+  project.remove('data/current')
+  project.link('data/current', 'v2')
+  const changed = await runOk(project)
+  expect(changed.stdout).toContain('real: path data/current resolved by the factory changed')
+  expect(project.takeBuilds()).toEqual(['link', 'real'])
+})

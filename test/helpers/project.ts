@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { inject } from 'vitest'
@@ -50,6 +50,12 @@ export class Project {
     if (!content.includes(from)) throw new Error(`${path} does not contain ${JSON.stringify(from)}`)
     this.write(path, content.replace(from, to))
     return this
+  }
+
+  /** A symbolic link at `path` whose text is `target` (relative to the link's folder, as `ln -s` writes it). */
+  link(path: string, target: string): void {
+    mkdirSync(dirname(join(this.dir, path)), { recursive: true })
+    symlinkSync(target, join(this.dir, path))
   }
 
   remove(path: string): void {
