@@ -10,6 +10,7 @@ import { describeError } from '../shared/describe-error.js'
 import { digest } from '../shared/digest.js'
 import { composeKey } from '../shared/key.js'
 import { projectFolderInput } from '../shared/recorded-check.js'
+import { recordChildProcesses } from './child-processes.js'
 import { encodeValue, payloadOf } from './codec.js'
 import { folderCopiesIn } from './context-inputs.js'
 import { recordBuildStart, recordEvent } from './events.js'
@@ -36,6 +37,7 @@ export async function reportFailure<T>(config: WorkerConfig, name: string, file:
 /** The factory's value and what it read, inside what the definition puts around it. */
 async function runFactory(job: Job): Promise<{ value: unknown, recording: Recording, ignored: string[] }> {
   const { factory, around } = job.definition
+  recordChildProcesses()
   if (!around) return { ...await recordReads(() => factory(job.context)), ignored: [] }
   let recording!: Recording
   const { value, ignored } = await around(job.context, async (context) => {
@@ -70,6 +72,8 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     ? `it obtains the cached value ${nested} while it builds, which a reuse would never ask for again (nor see change); obtain it first, outside the factory (a variable around the call counts by its value), or receive it as a fixture`
     : folderless.unstorable
   const why = unstorable ? `not stored: ${unstorable}` : typeof reason === 'string' ? reason : reason(encoded)
+  const children = recording.children && [...recording.children].map(program => `\`${program}\``).join(', ')
+  const notes = children ? [...job.notes, `it ran ${children} in a child process, whose reads are not seen: declare what it reads (files, env, key)`] : job.notes
   recordEvent(job.config, {
     name: job.name,
     file: job.slot.file,
@@ -79,7 +83,7 @@ export async function build(job: Job, reason: Reason, publish?: Publish): Promis
     buildMs,
     loadMs: 0,
     bytes: encoded.size,
-    ...job.notes.length ? { notes: job.notes } : {},
+    ...notes.length ? { notes } : {},
   })
   if (!unstorable) await publish?.({
     name: job.name,

@@ -46,6 +46,8 @@ export interface Recording {
   imported: string[]
   /** Cached values it obtained while it built (`cachedValue('words', …)` inside its factory). */
   nested?: Set<string>
+  /** Programs it ran in child processes, whose reads are not seen. */
+  children?: Set<string>
 }
 
 /**
@@ -77,6 +79,12 @@ const INSTALLED = Symbol.for('vitest-fixture-cache.read-recorder.installed')
 export function noteNestedValue(name: string): void {
   const recording = storage.getStore()
   if (recording) (recording.nested ??= new Set()).add(name)
+}
+
+/** Notes that the build ran a program in a child process (`cp`, `node seed.js`): what it read is not seen. */
+export function noteChildProcess(program: string): void {
+  const recording = storage.getStore()
+  if (recording && program) (recording.children ??= new Set()).add(program)
 }
 
 /** Runs a factory with its reads recorded. */

@@ -1335,3 +1335,32 @@ test('current', ({ real, link }) => {
   expect(changed.stdout).toContain('real: path data/current resolved by the factory changed')
   expect(project.takeBuilds()).toEqual(['link', 'real'])
 })
+
+it('says which programs a build ran in child processes, whose reads it cannot see', async () => {
+  const project = Project.create({
+    'data/a.txt': 'one',
+    'test/a.test.ts': `
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs'
+import { exec, execSync, spawnSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+const test = base.extend({
+  copied: cached(async () => {
+    ${log('copied')}
+    const to = mkdtempSync(join(tmpdir(), 'copy-'))
+    execSync('cp data/a.txt ' + to)
+    spawnSync(process.execPath, ['-e', '0'])
+    await new Promise(resolve => exec('true', resolve))
+    return readFileSync(join(to, 'a.txt'), 'utf8')
+  }),
+})
+test('copied', ({ copied }) => { expect(copied).toBe('one') })
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['copied'])
+  const report = project.read('node_modules/.cache/vitest-fixture-cache/last-run.json')
+  expect(report).toContain('it ran `cp`, `node`, `true` in a child process, whose reads are not seen: declare what it reads (files, env, key)')
+})
