@@ -50,7 +50,7 @@ type Mocks = Map<string, string[]>
 const NO_ENTRY = 'no entry yet'
 
 // Inputs that come from the test using the fixture: a dry run cannot know them.
-const FROM_THE_TEST = /^(key|test|environment options|mock .+|variable .+)$/
+const FROM_THE_TEST = /^(key|test|environment options|mock .+|variable .+|global .+|value of .+)$/
 
 /** A project as the dry run sees it: how it resolves and transforms modules, and its test environment. */
 export interface ProjectSeen extends ProjectView {

@@ -171,3 +171,35 @@ export default defineConfig({
   await runOk(project)
   expect(project.takeBuilds()).toEqual(['corpus'])
 })
+
+it('leaves to the run what only running a test shows: a global the test file set, module state a hook loaded', async () => {
+  const project = Project.create({
+    'settings.json': '{"scale":2}',
+    'src/config.ts': `
+import { readFileSync } from 'node:fs'
+export let settings = { scale: 1 }
+export function loadSettings(file: string) { settings = JSON.parse(readFileSync(file, 'utf8')) }
+`,
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { beforeAll, test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { settings, loadSettings } from '../src/config'
+beforeAll(() => { loadSettings('settings.json') })
+globalThis.SCALE = 3
+const test = base.extend({
+  scaled: cached(async () => {
+    appendFileSync('builds.log', 'scaled\\n')
+    return settings.scale * globalThis.SCALE
+  }),
+})
+test('scaled', ({ scaled }) => { expect(scaled).toBe(6) })
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['scaled'])
+  const [row] = JSON.parse((await status(project, ['--json'])).stdout) as Row[]
+  expect(row).toMatchObject({ verdict: 'reuse', unchecked: expect.arrayContaining(['global SCALE', 'value of let settings in src/config.ts']) })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})
