@@ -1364,3 +1364,48 @@ test('copied', ({ copied }) => { expect(copied).toBe('one') })
   const report = project.read('node_modules/.cache/vitest-fixture-cache/last-run.json')
   expect(report).toContain('it ran `cp`, `node`, `true` in a child process, whose reads are not seen: declare what it reads (files, env, key)')
 })
+
+it('rebuilds when a package the factory reaches is patched (patch-package, pnpm patch: the same version, other code), and names it', async () => {
+  const project = Project.create({
+    'node_modules/tiny-lib/package.json': JSON.stringify({ name: 'tiny-lib', version: '1.0.0', type: 'module', exports: './index.js' }),
+    'node_modules/tiny-lib/index.js': 'export const scale = n => n * 2\n',
+    'node_modules/@org/calc/package.json': JSON.stringify({ name: '@org/calc', version: '2.0.0', type: 'module', exports: './index.js' }),
+    'node_modules/@org/calc/index.js': 'export const add = n => n + 1\n',
+    'test/a.test.ts': `
+import { appendFileSync } from 'node:fs'
+import { test as base, expect } from 'vitest'
+import { cached } from 'vitest-fixture-cache'
+import { scale } from 'tiny-lib'
+import { add } from '@org/calc'
+const test = base.extend({
+  scaled: cached(async () => {
+    ${log('scaled')}
+    return scale(21)
+  }),
+  added: cached(async () => {
+    ${log('added')}
+    return add(41)
+  }),
+})
+test('values', ({ scaled, added }) => {
+  expect(scaled).toBe(scale(21))
+  expect(added).toBe(add(41))
+})
+`,
+  })
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['added', 'scaled'])
+  // patch-package applies its patches on install: the package's code changes, its version does not.
+  project.write('patches/tiny-lib+1.0.0.patch', '--- a/node_modules/tiny-lib/index.js\n+++ b/node_modules/tiny-lib/index.js\n-n * 2\n+n * 3\n')
+  project.edit('node_modules/tiny-lib/index.js', 'n * 2', 'n * 3')
+  const patched = await runOk(project)
+  expect(patched.stdout).toContain('scaled: package tiny-lib 1.0.0 → 1.0.0 patched')
+  expect(project.takeBuilds()).toEqual(['scaled'])
+  // pnpm's name for a scoped package's patch.
+  project.write('patches/@org__calc@2.0.0.patch', '-n + 1\n+n + 2\n')
+  project.edit('node_modules/@org/calc/index.js', 'n + 1', 'n + 2')
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual(['added'])
+  await runOk(project)
+  expect(project.takeBuilds()).toEqual([])
+})

@@ -11,7 +11,7 @@ import { describeError } from '../../shared/describe-error.js'
 import { digest } from '../../shared/digest.js'
 import { builtinModuleLabel, CONTEXT_BUILTINS, siteId } from '../../shared/protocol.js'
 import { isMachineFact, WORKER_ENV } from '../../shared/recorded-check.js'
-import { owningPackage } from './package-version.js'
+import { forgetPatches, owningPackage } from './package-version.js'
 import { toJavaScript } from './strip-types.js'
 
 // How far the search for a fixture's definition goes through the local import graph.
@@ -111,6 +111,7 @@ export class Fingerprinter {
 
   /** What each `cached()` call of a module depends on, by `siteId`: one answer for all of them. */
   async inputsForModule(moduleFile: string, project: ProjectView): Promise<ModuleCodeInputs> {
+    forgetPatches()
     const file = resolve(this.root, moduleFile)
     project.onFile?.(file)
     const { summary } = await this.summaryOf(file)
@@ -129,6 +130,7 @@ export class Fingerprinter {
 
   /** What one `cached()` call depends on. */
   async inputsFor(query: { file: string, name: string, occurrence: number }, project: ProjectView): Promise<CodeInputs> {
+    forgetPatches()
     const file = resolve(this.root, query.file)
     project.onFile?.(file)
     const { summary } = await this.summaryOf(file)
