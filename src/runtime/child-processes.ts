@@ -2,7 +2,7 @@
 // is not seen, so a build that ran one says so, naming the program, where the user can declare it.
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { basename } from 'node:path'
-import { noteChildProcess } from './read-recorder.js'
+import { noteChildProcess, standIn } from './read-recorder.js'
 
 const WRAPPED = Symbol.for('vitest-fixture-cache.child-processes')
 // The program is the first word of a shell command, the file of the others.
@@ -40,8 +40,7 @@ export function recordChildProcesses(): void {
         calling--
       }
     }
-    Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
-    module[method] = wrapper
+    module[method] = standIn(wrapper, original)
   }
   syncBuiltinESMExports()
 }

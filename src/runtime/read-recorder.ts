@@ -412,7 +412,7 @@ function replace(target: Record<string, unknown>, method: string, original: unkn
 }
 
 /** The wrapper, looking like the original to callers, and marked so it is never wrapped twice. */
-function standIn<T extends (...args: any[]) => unknown>(wrapper: T, original: unknown): T {
+export function standIn<T extends (...args: any[]) => unknown>(wrapper: T, original: unknown): T {
   // Keep what callers look up on the function (`util.promisify.custom` on fs.exists, `.native`, its name).
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original))
   return Object.defineProperty(wrapper, WRAPPED, { value: true })

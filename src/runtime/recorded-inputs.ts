@@ -3,7 +3,7 @@
 import type { KeyInput } from '../shared/key.js'
 import type { ReadKind, RecordScope } from '../shared/recorded-check.js'
 import type { Recording } from './read-recorder.js'
-import { realpathSync, statSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { sep } from 'node:path'
 import { digestOf, ENV_NAMES_INPUT, machineInputName, providedDigest, providedInputName, treeListings, WORKING_DIRECTORY_INPUT, workingDirectoryDigest } from '../shared/recorded-check.js'
 import { filesImported, USES } from './read-recorder.js'
@@ -50,7 +50,7 @@ export function recordedInputs(recording: Recording, scope: RecordScope, valueHo
     if (uses & USES.listing) lines.push(`${NAMES.listing(label)}\0${digestOf('listing', path)}`)
     // A folder copied: every folder's listing, and every file's content (unless read apart).
     const copied = uses & USES.copied ? [] as string[] : undefined
-    if (copied && !isFolder(path)) copied.push(path)
+    if (copied && digestOf('exists', path) !== 'directory') copied.push(path)
     else if (uses & (USES.tree | USES.copied)) {
       for (const [folder, listing] of treeListings(path, copied)) {
         const within = labelOf(folder)
@@ -148,15 +148,6 @@ function labelInScope(scope: RecordScope): { labelOf: (path: string) => string |
   // usual read, with as little work as can be.
   const plainLabel = (path: string): string | undefined => (sep === '/' && path.startsWith(root) && path.length > root.length && !path.includes('node_modules') && !isIgnored(path) ? path.slice(root.length) : undefined)
   return { labelOf, plainLabel }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  }
-  catch {
-    return false
-  }
 }
 
 const IN_NODE_MODULES = `${sep}node_modules${sep}`
